@@ -1,0 +1,82 @@
+package io.authsession.core.domain;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A login challenge: one request for an e-mail code.
+ *
+ * <p>Instants are kept at millisecond precision, the precision every store keeps.
+ *
+ * @param id opaque challenge id
+ * @param email the normalised address the code was (or would have been) sent to
+ * @param status pending or confirmed
+ * @param delivery what happened to the code
+ * @param codeHash keyed hash of the code; present only when a valid code exists
+ * @param failedAttempts wrong codes so far
+ * @param createdAt when the challenge was made
+ * @param expiresAt when the code stops being accepted (for a pending challenge)
+ * @param confirmation the session the challenge was confirmed into, once confirmed
+ */
+public record Challenge(
+        String id,
+        EmailAddress email,
+        ChallengeStatus status,
+        DeliveryState delivery,
+        Optional<String> codeHash,
+        int failedAttempts,
+        Instant createdAt,
+        Instant expiresAt,
+        Optional<Confirmation> confirmation) {
+
+    public Challenge {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(codeHash, "codeHash");
+        createdAt = Objects.requireNonNull(createdAt, "createdAt").truncatedTo(ChronoUnit.MILLIS);
+        expiresAt = Objects.requireNonNull(expiresAt, "expiresAt").truncatedTo(ChronoUnit.MILLIS);
+        Objects.requireNonNull(confirmation, "confirmation");
+        if (id.isEmpty()) {
+            throw new IllegalArgumentException("challenge id must not be empty");
+        }
+        if (failedAttempts < 0) {
+            throw new IllegalArgumentException("failed attempts must not be negative");
+        }
+        if (codeHash.isPresent() && delivery != DeliveryState.SENT) {
+            throw new IllegalArgumentException("only a sent challenge has a code hash");
+        }
+        if ((status == ChallengeStatus.CONFIRMED_PENDING_EXPIRE) != confirmation.isPresent()) {
+            throw new IllegalArgumentException("a challenge has a confirmation exactly when it is confirmed");
+        }
+    }
+
+    /** A new pending challenge whose code was handed to the mail service. */
+    public static Challenge sent(String id, EmailAddress email, String codeHash, Instant createdAt, Instant expiresAt) {
+        return new Challenge(id, email, ChallengeStatus.PENDING_CONFIRMATION, DeliveryState.SENT,
+                Optional.of(codeHash), 0, createdAt, expiresAt, Optional.empty());
+    }
+
+    /** A new pending challenge with no valid code (throttled, suppressed or failed delivery). */
+    public static Challenge withoutCode(
+            String id, EmailAddress email, DeliveryState delivery, Instant createdAt, Instant expiresAt) {
+        return new Challenge(id, email, ChallengeStatus.PENDING_CONFIRMATION, delivery, Optional.empty(), 0,
+                createdAt, expiresAt, Optional.empty());
+    }
+
+    /** Whether the code lifetime has ended; only meaningful while pending. */
+    public boolean isExpiredAt(Instant now) {
+        return status == ChallengeStatus.PENDING_CONFIRMATION && !now.isBefore(expiresAt);
+    }
+
+    /** The session a confirmed challenge created. */
+    public record Confirmation(String deviceSessionId, String userId) {
+        public Confirmation {
+            Objects.requireNonNull(deviceSessionId, "deviceSessionId");
+            Objects.requireNonNull(userId, "userId");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.authsession.testkit;
+
+import io.authsession.core.domain.RuntimeSettings;
+import io.authsession.core.domain.RuntimeSettings.Setting;
+import io.authsession.core.port.ConfigProvider;
+import java.time.Clock;
+
+class InMemoryConfigProviderTest extends ConfigProviderContract {
+    private InMemoryConfigProvider fake;
+
+    @Override
+    protected ConfigProvider createProvider(Clock clock, RuntimeSettings defaults) {
+        fake = new InMemoryConfigProvider(defaults);
+        return fake;
+    }
+
+    @Override
+    protected void writeField(String field, String value) {
+        settingOf(field).ifPresentOrElse(setting -> fake.set(setting, value), () -> { });
+    }
+
+    @Override
+    protected void deleteField(String field) {
+        settingOf(field).ifPresent(fake::remove);
+    }
+
+    private static java.util.Optional<Setting> settingOf(String field) {
+        return java.util.Arrays.stream(Setting.values()).filter(s -> s.field().equals(field)).findFirst();
+    }
+}
