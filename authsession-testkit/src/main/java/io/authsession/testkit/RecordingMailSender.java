@@ -39,6 +39,11 @@ public final class RecordingMailSender implements MailSender {
         return Optional.empty();
     }
 
+    /** The code mailed for the challenge. */
+    public Optional<String> codeFor(String challengeId) {
+        return sent.stream().filter(mail -> mail.challengeId().equals(challengeId)).map(LoginCodeMail::code).findFirst();
+    }
+
     @Override
     public void sendLoginCode(LoginCodeMail mail) {
         attempted.add(mail);
