@@ -8,7 +8,6 @@ import io.authsession.core.port.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +16,6 @@ import java.util.Optional;
 
 /** A {@link SessionStore} in memory; every operation holds one lock, which makes each atomic. */
 public final class InMemorySessionStore implements SessionStore {
-    /** Newest first; the id breaks ties so that the order is total. */
-    static final Comparator<DeviceSession> NEWEST_FIRST =
-            Comparator.comparing(DeviceSession::createdAt).thenComparing(DeviceSession::id).reversed();
-
     private final Clock clock;
     private final Map<String, Entry> sessions = new HashMap<>();
     private final Faults faults = new Faults("session_store");
@@ -47,7 +42,7 @@ public final class InMemorySessionStore implements SessionStore {
             List<DeviceSession> others = userSessions(session.userId()).stream()
                     .filter(DeviceSession::isActive)
                     .filter(other -> !other.id().equals(session.id()))
-                    .sorted(NEWEST_FIRST.reversed())
+                    .sorted(DeviceSession.NEWEST_FIRST.reversed())
                     .toList();
             for (int i = 0; i < others.size() - (maxActiveSessions - 1); i++) {
                 DeviceSession limited = others.get(i).revokedAt(session.createdAt(), "session_limit");
@@ -69,7 +64,7 @@ public final class InMemorySessionStore implements SessionStore {
         faults.check();
         return userSessions(userId).stream()
                 .filter(session -> status.isEmpty() || session.status() == status.get())
-                .sorted(NEWEST_FIRST)
+                .sorted(DeviceSession.NEWEST_FIRST)
                 .toList();
     }
 
@@ -83,7 +78,7 @@ public final class InMemorySessionStore implements SessionStore {
     public synchronized List<Revocation> revokeAllActive(String userId, String reason, Instant at, Instant purgeAt) {
         faults.check();
         return userSessions(userId).stream()
-                .sorted(NEWEST_FIRST)
+                .sorted(DeviceSession.NEWEST_FIRST)
                 .map(session -> revokeLocked(session, reason, at, purgeAt))
                 .toList();
     }

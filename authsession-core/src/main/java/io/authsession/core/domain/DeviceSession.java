@@ -2,6 +2,7 @@ package io.authsession.core.domain;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,6 +31,10 @@ public record DeviceSession(
         Optional<String> revokeReason,
         Optional<String> deviceName,
         Optional<String> clientPublicKey) {
+
+    /** The order of listings: newest first, the id breaking ties so that the order is total. */
+    public static final Comparator<DeviceSession> NEWEST_FIRST =
+            Comparator.comparing(DeviceSession::createdAt).thenComparing(DeviceSession::id).reversed();
 
     public DeviceSession {
         Objects.requireNonNull(id, "id");

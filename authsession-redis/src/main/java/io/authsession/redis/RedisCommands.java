@@ -1,0 +1,90 @@
+package io.authsession.redis;
+
+import io.authsession.core.DependencyUnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * Runs commands and scripts, turning every Jedis failure into {@link DependencyUnavailableException} so that no
+ * Jedis type crosses a port. Scripts run by SHA ({@code EVALSHA}); a server that does not know one yet (first use,
+ * restart, {@code SCRIPT FLUSH}) gets it once with {@code EVAL}, which also caches it.
+ */
+final class RedisCommands {
+    static final String DEPENDENCY = "redis";
+
+    private final RedisClient redis;
+
+    RedisCommands(RedisClient redis) {
+        this.redis = redis;
+    }
+
+    <T> T run(String operation, Function<RedisClient, T> call) {
+        try {
+            return call.apply(redis);
+        } catch (JedisException e) {
+            throw unavailable(operation, e);
+        }
+    }
+
+    Object eval(String operation, LuaScript script, List<String> keys, List<String> args) {
+        return run(operation, client -> {
+            try {
+                return client.evalsha(script.sha1(), keys, args);
+            } catch (JedisNoScriptException e) {
+                return client.eval(script.source(), keys, args);
+            }
+        });
+    }
+
+    /**
+     * Runs one script many times in a single round trip. Every call is attempted; the first failure is thrown after
+     * all of them ran.
+     */
+    List<Object> evalPipelined(String operation, LuaScript script, List<List<String>> keys, List<List<String>> args) {
+        List<Response<Object>> responses = new ArrayList<>(keys.size());
+        run(operation, client -> {
+            try (Pipeline pipeline = client.pipelined()) {
+                for (int i = 0; i < keys.size(); i++) {
+                    responses.add(pipeline.evalsha(script.sha1(), keys.get(i), args.get(i)));
+                }
+                pipeline.sync();
+            }
+            return null;
+        });
+        List<Object> results = new ArrayList<>(responses.size());
+        DependencyUnavailableException failure = null;
+        for (int i = 0; i < responses.size(); i++) {
+            try {
+                results.add(result(responses.get(i), operation, script, keys.get(i), args.get(i)));
+            } catch (DependencyUnavailableException e) {
+                failure = failure == null ? e : failure;
+                results.add(null);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
+    }
+
+    private Object result(Response<Object> response, String operation, LuaScript script, List<String> keys,
+            List<String> args) {
+        try {
+            return response.get();
+        } catch (JedisNoScriptException e) {
+            return eval(operation, script, keys, args);
+        } catch (JedisException e) {
+            throw unavailable(operation, e);
+        }
+    }
+
+    static DependencyUnavailableException unavailable(String operation, JedisException e) {
+        return new DependencyUnavailableException(DEPENDENCY, operation + " failed: " + e.getMessage(), e);
+    }
+}

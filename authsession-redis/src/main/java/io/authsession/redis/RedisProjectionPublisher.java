@@ -1,0 +1,63 @@
+package io.authsession.redis;
+
+import io.authsession.core.domain.DeviceSession;
+import io.authsession.core.domain.SessionSnapshot;
+import io.authsession.core.port.ProjectionPublisher;
+import io.authsession.core.port.PublishOutcome;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/** The gateway projection: one script writes the snapshot key and appends the event, ordered by revision. */
+final class RedisProjectionPublisher implements ProjectionPublisher {
+    private final RedisCommands redis;
+    private final RedisKeys keys;
+    private final Clock clock;
+    private final String maxLength;
+
+    RedisProjectionPublisher(RedisCommands redis, RedisKeys keys, Clock clock, long maxLength) {
+        this.redis = redis;
+        this.keys = keys;
+        this.clock = clock;
+        this.maxLength = Long.toString(maxLength);
+    }
+
+    @Override
+    public PublishOutcome publish(SessionSnapshot snapshot) {
+        return outcome(redis.eval("publish projection", LuaScript.PROJECTION_PUBLISH, keysOf(snapshot), argsOf(snapshot)));
+    }
+
+    /** One round trip for all snapshots. */
+    @Override
+    public List<PublishOutcome> publishAll(List<SessionSnapshot> snapshots) {
+        if (snapshots.size() == 1) {
+            return List.of(publish(snapshots.get(0)));
+        }
+        return redis.evalPipelined("publish projection", LuaScript.PROJECTION_PUBLISH,
+                        snapshots.stream().map(this::keysOf).toList(), snapshots.stream().map(this::argsOf).toList())
+                .stream()
+                .map(RedisProjectionPublisher::outcome)
+                .toList();
+    }
+
+    @Override
+    public void ping() {
+        redis.run("ping", client -> client.ping());
+    }
+
+    private List<String> keysOf(SessionSnapshot snapshot) {
+        return List.of(keys.gatewaySnapshot(snapshot.session().id()), keys.gatewayStream());
+    }
+
+    private List<String> argsOf(SessionSnapshot snapshot) {
+        DeviceSession session = snapshot.session();
+        Instant now = clock.instant();
+        String ttl = snapshot.expiresAt().map(expiresAt -> Hashes.ttlMillis(expiresAt, now)).orElse("0");
+        return List.of(Long.toString(session.revision()), snapshot.json(), ttl, maxLength, session.id(),
+                session.userId(), session.status().wireName());
+    }
+
+    private static PublishOutcome outcome(Object reply) {
+        return Long.valueOf(1).equals(reply) ? PublishOutcome.APPLIED : PublishOutcome.STALE;
+    }
+}

@@ -1,0 +1,145 @@
+package io.authsession.redis;
+
+import io.authsession.core.domain.DeviceSession;
+import io.authsession.core.domain.DeviceSessionIds;
+import io.authsession.core.domain.SessionStatus;
+import io.authsession.core.port.Revocation;
+import io.authsession.core.port.SessionCreation;
+import io.authsession.core.port.SessionStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sessions as Redis hashes with two per-user indexes: active sessions scored by creation time, revoked sessions
+ * scored by purge time. Every change of a user's sessions is one script in the user's hash slot.
+ */
+final class RedisSessionStore implements SessionStore {
+    private final RedisCommands redis;
+    private final RedisKeys keys;
+    private final Clock clock;
+
+    RedisSessionStore(RedisCommands redis, RedisKeys keys, Clock clock) {
+        this.redis = redis;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    @Override
+    public SessionCreation create(DeviceSession session, int maxActiveSessions, Instant revokedPurgeAt) {
+        if (!DeviceSessionIds.belongsTo(session.id(), session.userId())) {
+            throw new IllegalArgumentException("session ids must come from DeviceSessionIds.generate for their user");
+        }
+        Instant now = clock.instant();
+        List<String> args = new ArrayList<>(List.of(
+                keys.sessionKeyPrefixOfUser(session.userId()), Hashes.millis(now), Integer.toString(maxActiveSessions),
+                Hashes.millis(revokedPurgeAt), Hashes.ttlMillis(revokedPurgeAt, now),
+                session.id(), Hashes.millis(session.createdAt())));
+        args.addAll(Hashes.flat(fieldsOf(session)));
+        List<?> reply = (List<?>) redis.eval("create session", LuaScript.SESSION_CREATE,
+                List.of(keys.session(session.id()), keys.activeSessions(session.userId()),
+                        keys.revokedSessions(session.userId())), args);
+        List<DeviceSession> limited = ((List<?>) reply.get(2)).stream()
+                .map(fields -> sessionOf(Hashes.fromFlat(fields)))
+                .toList();
+        return new SessionCreation(sessionOf(Hashes.fromFlat(reply.get(1))), Long.valueOf(1).equals(reply.get(0)), limited);
+    }
+
+    @Override
+    public Optional<DeviceSession> find(String deviceSessionId) {
+        Map<String, String> fields = redis.run("find session", client -> client.hgetAll(keys.session(deviceSessionId)));
+        if (fields.isEmpty() || isPurged(fields)) {
+            return Optional.empty();
+        }
+        return Optional.of(sessionOf(fields));
+    }
+
+    @Override
+    public List<DeviceSession> listByUser(String userId, Optional<SessionStatus> status) {
+        String which = status.map(SessionStatus::wireName).orElse("all");
+        List<?> reply = (List<?>) redis.eval("list sessions", LuaScript.SESSION_LIST,
+                List.of(keys.activeSessions(userId), keys.revokedSessions(userId)),
+                List.of(keys.sessionKeyPrefixOfUser(userId), Hashes.millis(clock.instant()), which));
+        return reply.stream()
+                .map(Hashes::fromFlat)
+                .filter(fields -> !isPurged(fields))
+                .map(RedisSessionStore::sessionOf)
+                .sorted(DeviceSession.NEWEST_FIRST)
+                .toList();
+    }
+
+    @Override
+    public Optional<Revocation> revoke(String deviceSessionId, String reason, Instant at, Instant purgeAt) {
+        // The owner's index keys need the user id: one read first keeps every key of the script declared.
+        String userId = redis.run("find session owner", client -> client.hget(keys.session(deviceSessionId), "user_id"));
+        if (userId == null) {
+            return Optional.empty();
+        }
+        Object reply = redis.eval("revoke session", LuaScript.SESSION_REVOKE,
+                List.of(keys.session(deviceSessionId), keys.activeSessions(userId), keys.revokedSessions(userId)),
+                revocationArgs(userId, reason, at, purgeAt));
+        if (reply == null) {
+            return Optional.empty();
+        }
+        List<?> result = (List<?>) reply;
+        return Optional.of(new Revocation(sessionOf(Hashes.fromFlat(result.get(1))), Long.valueOf(1).equals(result.get(0))));
+    }
+
+    @Override
+    public List<Revocation> revokeAllActive(String userId, String reason, Instant at, Instant purgeAt) {
+        List<?> reply = (List<?>) redis.eval("revoke all sessions", LuaScript.SESSION_REVOKE_ALL,
+                List.of(keys.activeSessions(userId), keys.revokedSessions(userId)),
+                revocationArgs(userId, reason, at, purgeAt));
+        return reply.stream()
+                .map(entry -> (List<?>) entry)
+                .map(entry -> new Revocation(sessionOf(Hashes.fromFlat(entry.get(1))), Long.valueOf(1).equals(entry.get(0))))
+                .sorted((a, b) -> DeviceSession.NEWEST_FIRST.compare(a.session(), b.session()))
+                .toList();
+    }
+
+    @Override
+    public void ping() {
+        redis.run("ping", client -> client.ping());
+    }
+
+    private List<String> revocationArgs(String userId, String reason, Instant at, Instant purgeAt) {
+        Instant now = clock.instant();
+        return List.of(keys.sessionKeyPrefixOfUser(userId), Hashes.millis(now), reason, Hashes.millis(at),
+                Hashes.millis(purgeAt), Hashes.ttlMillis(purgeAt, now));
+    }
+
+    private boolean isPurged(Map<String, String> fields) {
+        return Hashes.optionalInstant(fields, "purge_at").filter(purgeAt -> !clock.instant().isBefore(purgeAt)).isPresent();
+    }
+
+    private static Map<String, String> fieldsOf(DeviceSession session) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("device_session_id", session.id());
+        fields.put("user_id", session.userId());
+        fields.put("status", session.status().wireName());
+        fields.put("created_at", Hashes.millis(session.createdAt()));
+        fields.put("revision", Long.toString(session.revision()));
+        session.revokedAt().ifPresent(at -> fields.put("revoked_at", Hashes.millis(at)));
+        session.revokeReason().ifPresent(reason -> fields.put("revoke_reason", reason));
+        session.deviceName().ifPresent(name -> fields.put("device_name", name));
+        session.clientPublicKey().ifPresent(key -> fields.put("client_public_key", key));
+        return fields;
+    }
+
+    private static DeviceSession sessionOf(Map<String, String> fields) {
+        return new DeviceSession(
+                Hashes.required(fields, "device_session_id"),
+                Hashes.required(fields, "user_id"),
+                SessionStatus.fromWireName(Hashes.required(fields, "status")),
+                Hashes.instant(Hashes.required(fields, "created_at")),
+                Long.parseLong(Hashes.required(fields, "revision")),
+                Hashes.optionalInstant(fields, "revoked_at"),
+                Optional.ofNullable(fields.get("revoke_reason")),
+                Optional.ofNullable(fields.get("device_name")),
+                Optional.ofNullable(fields.get("client_public_key")));
+    }
+}

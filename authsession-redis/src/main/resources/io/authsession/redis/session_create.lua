@@ -1,0 +1,37 @@
+-- Creates a session unless its id exists, then revokes the user's oldest other active sessions beyond the limit.
+-- KEYS[1]  session hash   KEYS[2]  user's active index   KEYS[3]  user's revoked index
+-- ARGV[1]  session key prefix   ARGV[2]  now (ms)   ARGV[3]  active session limit, 0 for none
+-- ARGV[4]  purge time of limit revocations (ms)   ARGV[5]  their TTL (ms)
+-- ARGV[6]  device session id   ARGV[7]  created at (ms)   ARGV[8..]  field, value, ... of the new session
+-- Returns  {created 1|0, session fields, {fields of each session revoked by the limit, oldest first}}
+local prefix, now, max = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local id, created_at = ARGV[6], ARGV[7]
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {0, redis.call('HGETALL', KEYS[1]), {}}
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 8))
+redis.call('ZADD', KEYS[2], created_at, id)
+prune_revoked(prefix, KEYS[3], now)
+
+local limited = {}
+if max > 0 then
+  local ids = redis.call('ZRANGE', KEYS[2], 0, -1)
+  local excess = #ids - max
+  for _, other in ipairs(ids) do
+    if excess <= 0 then
+      break
+    end
+    if other ~= id then
+      local other_key = prefix .. other
+      if redis.call('EXISTS', other_key) == 1 then
+        revoke_session(other_key, KEYS[2], KEYS[3], other, created_at, 'session_limit', ARGV[4], ARGV[5])
+        limited[#limited + 1] = redis.call('HGETALL', other_key)
+      else
+        redis.call('ZREM', KEYS[2], other)
+      end
+      excess = excess - 1
+    end
+  end
+  expire_revoked_index(KEYS[3], now)
+end
+return {1, redis.call('HGETALL', KEYS[1]), limited}

@@ -1,0 +1,20 @@
+package io.authsession.redis;
+
+import io.authsession.core.port.ChallengeStore;
+import io.authsession.testkit.ChallengeStoreContract;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+
+class RedisChallengeStoreTest extends ChallengeStoreContract {
+    private final TestRedis redis = new TestRedis();
+
+    @Override
+    protected ChallengeStore createStore(Clock clock) {
+        return redis.adapters(clock).challengeStore();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        redis.close();
+    }
+}

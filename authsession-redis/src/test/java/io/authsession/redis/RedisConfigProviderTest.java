@@ -1,0 +1,31 @@
+package io.authsession.redis;
+
+import io.authsession.core.domain.RuntimeSettings;
+import io.authsession.core.port.ConfigProvider;
+import io.authsession.testkit.ConfigProviderContract;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+
+class RedisConfigProviderTest extends ConfigProviderContract {
+    private final TestRedis redis = new TestRedis();
+
+    @Override
+    protected ConfigProvider createProvider(Clock clock, RuntimeSettings defaults) {
+        return RedisAdapters.create(redis.settings(), clock, defaults).configProvider();
+    }
+
+    @Override
+    protected void writeField(String field, String value) {
+        redis.raw().hset(redis.keys().config(), field, value);
+    }
+
+    @Override
+    protected void deleteField(String field) {
+        redis.raw().hdel(redis.keys().config(), field);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        redis.close();
+    }
+}

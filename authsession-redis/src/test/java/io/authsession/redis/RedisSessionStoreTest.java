@@ -1,0 +1,20 @@
+package io.authsession.redis;
+
+import io.authsession.core.port.SessionStore;
+import io.authsession.testkit.SessionStoreContract;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+
+class RedisSessionStoreTest extends SessionStoreContract {
+    private final TestRedis redis = new TestRedis();
+
+    @Override
+    protected SessionStore createStore(Clock clock) {
+        return redis.adapters(clock).sessionStore();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        redis.close();
+    }
+}

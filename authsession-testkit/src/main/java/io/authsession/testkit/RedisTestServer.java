@@ -1,0 +1,159 @@
+package io.authsession.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+import redis.embedded.RedisServer;
+
+/**
+ * A real Redis server for tests, shared by every test of a JVM and stopped when the JVM exits.
+ *
+ * <p>Where it comes from, in this order: the URL in {@code AUTHSESSION_TEST_REDIS_URL} when set
+ * ({@code redis://[user:password@]host:port}); a Testcontainers Redis when a Docker engine answers; otherwise an
+ * embedded {@code redis-server} binary from the {@code embedded-redis} artifact on a free loopback port. The last
+ * needs nothing but a JDK, so the suite passes on a fresh machine. Tests must isolate themselves with their own key
+ * prefixes: the server is shared and never flushed.
+ */
+public final class RedisTestServer {
+    /** The environment variable naming an external Redis to test against. */
+    public static final String URL_VARIABLE = "AUTHSESSION_TEST_REDIS_URL";
+    private static final System.Logger LOG = System.getLogger(RedisTestServer.class.getName());
+    private static final String CONTAINER_IMAGE = "redis:7.4-alpine";
+
+    private static RedisTestServer shared;
+
+    private final URI uri;
+    private final Source source;
+
+    private RedisTestServer(URI uri, Source source) {
+        this.uri = uri;
+        this.source = source;
+    }
+
+    /** Where the server came from. */
+    public enum Source {
+        ENVIRONMENT,
+        TESTCONTAINERS,
+        EMBEDDED
+    }
+
+    /** The server of this JVM, started on first use. */
+    public static synchronized RedisTestServer shared() {
+        if (shared == null) {
+            shared = start();
+            LOG.log(Level.INFO, () -> "event=test_redis_ready source=" + shared.source + " address="
+                    + shared.host() + ":" + shared.port());
+        }
+        return shared;
+    }
+
+    /** A Redis URL for the server, without credentials unless the environment gave some. */
+    public URI uri() {
+        return uri;
+    }
+
+    public String host() {
+        return uri.getHost();
+    }
+
+    public int port() {
+        return uri.getPort();
+    }
+
+    /** The user and password of the environment URL, if it has them. */
+    public Optional<String> userInfo() {
+        return Optional.ofNullable(uri.getUserInfo());
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    /** Whether the tests own the server and may change its configuration (embedded or container). */
+    public boolean isPrivate() {
+        return source != Source.ENVIRONMENT;
+    }
+
+    private static RedisTestServer start() {
+        String url = System.getenv(URL_VARIABLE);
+        if (url != null && !url.isBlank()) {
+            URI uri = URI.create(url.strip());
+            if (uri.getHost() == null || uri.getPort() < 0) {
+                throw new IllegalStateException(URL_VARIABLE + " must look like redis://host:port, got " + url);
+            }
+            return new RedisTestServer(uri, Source.ENVIRONMENT);
+        }
+        if (dockerAnswers()) {
+            return startContainer();
+        }
+        return startEmbedded();
+    }
+
+    private static boolean dockerAnswers() {
+        // Asking Testcontainers on a machine without any Docker configuration is slow and noisy; skip it there.
+        boolean configured = System.getenv("DOCKER_HOST") != null
+                || Files.exists(Path.of("/var/run/docker.sock"))
+                || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
+        if (!configured) {
+            return false;
+        }
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static RedisTestServer startContainer() {
+        @SuppressWarnings("resource") // stopped by Testcontainers' reaper when the JVM exits
+        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(CONTAINER_IMAGE)).withExposedPorts(6379);
+        container.start();
+        return new RedisTestServer(URI.create("redis://" + container.getHost() + ":" + container.getMappedPort(6379)),
+                Source.TESTCONTAINERS);
+    }
+
+    private static RedisTestServer startEmbedded() {
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port = freePort();
+            try {
+                RedisServer server = RedisServer.newRedisServer()
+                        .port(port)
+                        .setting("save \"\"")
+                        .setting("appendonly no")
+                        .build();
+                server.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(server), "embedded-redis-stop"));
+                return new RedisTestServer(URI.create("redis://127.0.0.1:" + port), Source.EMBEDDED);
+            } catch (IOException e) {
+                last = e; // most likely the port was taken between probing and binding: try another
+            }
+        }
+        throw new UncheckedIOException("could not start an embedded redis-server", Objects.requireNonNull(last));
+    }
+
+    private static void stopQuietly(RedisServer server) {
+        try {
+            server.stop();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "event=embedded_redis_stop_failed", e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
