@@ -93,7 +93,7 @@ final class ConfirmEmailCode {
         w.telemetry().revoked(SESSION_LIMIT, creation.revokedByLimit().size());
 
         List<DeviceSession> toPublish = new ArrayList<>(creation.revokedByLimit());
-        if (!creation.created()) {
+        if (!creation.created() && settings.maxActiveSessionsPerUser() > 0) {
             toPublish.addAll(limitRevocationsOf(creation.session()));
         }
         toPublish.add(creation.session());

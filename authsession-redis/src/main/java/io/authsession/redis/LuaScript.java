@@ -22,6 +22,10 @@ final class LuaScript {
     static final LuaScript SESSION_REVOKE_ALL = load("session_lib", "session_revoke_all");
     static final LuaScript SESSION_LIST = load("session_lib", "session_list");
 
+    static final java.util.List<LuaScript> ALL = java.util.List.of(CHALLENGE_CREATE, CHALLENGE_ATTEMPT, CHALLENGE_CONFIRM,
+            CHALLENGE_DELIVERY_FAILED, THROTTLE_ACQUIRE, THROTTLE_RELEASE, PROJECTION_PUBLISH, SESSION_CREATE,
+            SESSION_REVOKE, SESSION_REVOKE_ALL, SESSION_LIST);
+
     private final String name;
     private final String source;
     private final String sha1;

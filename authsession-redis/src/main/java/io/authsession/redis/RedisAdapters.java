@@ -87,6 +87,14 @@ public final class RedisAdapters implements AutoCloseable {
     }
 
     /**
+     * Loads every Lua script into the server's cache, so that no request pays for a first
+     * {@code EVAL}. Optional: a script the server does not know is sent on first use anyway.
+     */
+    public void loadScripts() {
+        commands.loadScripts(LuaScript.ALL);
+    }
+
+    /**
      * The server's {@code maxmemory-policy} when it may evict keys without a TTL ({@code allkeys-*}): active sessions
      * have none, so such a policy can silently log users out. Empty when the policy is safe or cannot be read.
      */

@@ -42,6 +42,18 @@ final class RedisCommands {
         });
     }
 
+    /** Loads every script into the server's script cache (at startup: one command per script). */
+    void loadScripts(List<LuaScript> scripts) {
+        run("load scripts", client -> {
+            for (LuaScript script : scripts) {
+                if (!script.sha1().equals(client.scriptLoad(script.source()))) {
+                    throw new IllegalStateException("Redis hashed script " + script.name() + " differently");
+                }
+            }
+            return null;
+        });
+    }
+
     /**
      * Runs one script many times in a single round trip. Every call is attempted; the first failure is thrown after
      * all of them ran.

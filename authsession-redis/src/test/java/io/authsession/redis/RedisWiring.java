@@ -1,0 +1,46 @@
+package io.authsession.redis;
+
+import io.authsession.core.AuthSession;
+import io.authsession.core.ConfirmRequest;
+import io.authsession.core.ConfirmedLogin;
+import io.authsession.testkit.AuthSessionFixture;
+import io.authsession.testkit.InMemoryUserDirectory;
+import io.authsession.testkit.MutableClock;
+import io.authsession.testkit.RecordingMailSender;
+
+/** An {@link AuthSession} on real Redis adapters, with the user and mail services faked. */
+final class RedisWiring {
+    final MutableClock clock = MutableClock.create();
+    final InMemoryUserDirectory users = new InMemoryUserDirectory();
+    final RecordingMailSender mail = new RecordingMailSender();
+    final RedisAdapters redis;
+    final AuthSession auth;
+
+    RedisWiring(TestRedis testRedis) {
+        this(testRedis, testRedis.settings());
+    }
+
+    RedisWiring(TestRedis testRedis, RedisSettings settings) {
+        redis = testRedis.adapters(settings, clock);
+        auth = AuthSession.builder()
+                .clock(clock)
+                .challengeStore(redis.challengeStore())
+                .sessionStore(redis.sessionStore())
+                .resendThrottle(redis.resendThrottle())
+                .configProvider(redis.configProvider())
+                .projectionPublisher(redis.projectionPublisher())
+                .userDirectory(users)
+                .mailSender(mail)
+                .codeHashKey(AuthSessionFixture.CODE_HASH_KEY)
+                .build();
+    }
+
+    ConfirmedLogin login(String email) {
+        String challengeId = auth.sendEmailCode(email);
+        return auth.confirmEmailCode(ConfirmRequest.of(challengeId, codeFor(challengeId)));
+    }
+
+    String codeFor(String challengeId) {
+        return mail.codeFor(challengeId).orElseThrow(() -> new AssertionError("no code mailed for " + challengeId));
+    }
+}
