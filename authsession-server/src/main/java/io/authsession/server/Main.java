@@ -1,0 +1,59 @@
+package io.authsession.server;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts authsession from the environment ({@code docs/configuration.md}); {@code --dev} runs it with an embedded
+ * Redis and stub user and mail services. Exit status: 0 after a clean shutdown, 1 when startup failed, 2 for an
+ * invalid configuration or command line.
+ */
+public final class Main {
+    static {
+        LogFormat.selectLogManager();
+    }
+
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        LogFormat.install();
+        List<String> arguments = List.of(args);
+        if (!arguments.stream().allMatch("--dev"::equals)) {
+            System.err.println("usage: java -jar authsession-server.jar [--dev]");
+            System.exit(2);
+        }
+        boolean dev = arguments.contains("--dev");
+        Map<String, String> env = System.getenv();
+        ServerConfig config;
+        try {
+            config = ServerConfig.fromEnvironment(env, dev);
+        } catch (InvalidConfigurationException e) {
+            System.err.println("authsession: invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (dev) {
+            LOG.log(Level.WARNING, "event=dev_mode warning=\"embedded Redis and stub user and mail services: for a"
+                    + " developer's machine only\"");
+        }
+        AuthSessionServer server;
+        try {
+            server = AuthSessionServer.start(config, env);
+        } catch (StartupException e) {
+            LOG.log(Level.ERROR, () -> "event=startup_failed component=" + e.component() + " error=\""
+                    + LogFormat.oneLine(e.getCause()) + "\"");
+            LogFormat.flush();
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            LogFormat.flush();
+            // SIGTERM and SIGINT otherwise end the JVM with 143 and 130; a clean shutdown is a success.
+            Runtime.getRuntime().halt(0);
+        }, "authsession-shutdown"));
+    }
+}

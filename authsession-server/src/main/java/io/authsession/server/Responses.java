@@ -1,0 +1,44 @@
+package io.authsession.server;
+
+import com.google.gson.JsonObject;
+import io.authsession.core.ErrorCode;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Writes JSON answers and the one error envelope. The only place that maps error codes to HTTP statuses. */
+final class Responses {
+    static final String JSON = "application/json";
+
+    private Responses() {}
+
+    static void json(HttpServerExchange exchange, int status, String body) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON);
+        exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
+    }
+
+    static void error(HttpServerExchange exchange, int status, String code, String message, Map<String, String> headers) {
+        headers.forEach((name, value) -> exchange.getResponseHeaders().put(HttpString.tryFromString(name), value));
+        JsonObject error = new JsonObject();
+        error.addProperty("code", code);
+        error.addProperty("message", message);
+        JsonObject envelope = new JsonObject();
+        envelope.add("error", error);
+        json(exchange, status, envelope.toString());
+    }
+
+    /** The HTTP status of a use-case error code (CONTRACT §9). */
+    static int status(ErrorCode code) {
+        return switch (code) {
+            case INVALID_REQUEST, INVALID_CODE -> 400;
+            case USER_BLOCKED -> 403;
+            case CHALLENGE_NOT_FOUND, SESSION_NOT_FOUND, USER_NOT_FOUND -> 404;
+            case CHALLENGE_EXPIRED -> 410;
+            case TOO_MANY_ATTEMPTS -> 429;
+            case SERVICE_UNAVAILABLE -> 503;
+        };
+    }
+}

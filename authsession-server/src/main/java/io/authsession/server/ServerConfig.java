@@ -1,0 +1,271 @@
+package io.authsession.server;
+
+import io.authsession.core.CodeHashKey;
+import io.authsession.core.domain.DurationFormat;
+import io.authsession.core.domain.RuntimeSettings;
+import io.authsession.redis.RedisSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every setting of the process, read once from the environment and validated before anything starts
+ * (docs/configuration.md lists them).
+ */
+record ServerConfig(
+        ListenAddress publicAddress,
+        ListenAddress internalAddress,
+        Optional<String> internalApiToken,
+        RuntimeSettings runtimeDefaults,
+        Optional<CodeHashKey> codeHashKey,
+        Optional<CodeHashKey> previousCodeHashKey,
+        Duration confirmIdempotencyWindow,
+        Duration challengeExpiredRetention,
+        Duration revokedSessionRetention,
+        Optional<RestService> userService,
+        Optional<RestService> mailService,
+        RedisSettings redis,
+        Duration startupCheckTimeout,
+        Duration shutdownTimeout,
+        boolean dev,
+        Set<String> unknownVariables) {
+
+    static final String PREFIX = "AUTHSESSION_";
+    static final String PUBLIC_HTTP_ADDR = "AUTHSESSION_PUBLIC_HTTP_ADDR";
+    static final String INTERNAL_HTTP_ADDR = "AUTHSESSION_INTERNAL_HTTP_ADDR";
+    static final String INTERNAL_API_TOKEN = "AUTHSESSION_INTERNAL_API_TOKEN";
+    static final String CODE_HASH_KEY = "AUTHSESSION_CODE_HASH_KEY";
+    static final String CODE_HASH_KEY_PREVIOUS = "AUTHSESSION_CODE_HASH_KEY_PREVIOUS";
+    static final String CONFIRM_IDEMPOTENCY_WINDOW = "AUTHSESSION_CONFIRM_IDEMPOTENCY_WINDOW";
+    static final String CHALLENGE_EXPIRED_RETENTION = "AUTHSESSION_CHALLENGE_EXPIRED_RETENTION";
+    static final String REVOKED_SESSION_RETENTION = "AUTHSESSION_REVOKED_SESSION_RETENTION";
+    static final String USER_SERVICE_MODE = "AUTHSESSION_USER_SERVICE_MODE";
+    static final String USER_SERVICE_BASE_URL = "AUTHSESSION_USER_SERVICE_BASE_URL";
+    static final String USER_SERVICE_REQUEST_TIMEOUT = "AUTHSESSION_USER_SERVICE_REQUEST_TIMEOUT";
+    static final String MAIL_SERVICE_MODE = "AUTHSESSION_MAIL_SERVICE_MODE";
+    static final String MAIL_SERVICE_BASE_URL = "AUTHSESSION_MAIL_SERVICE_BASE_URL";
+    static final String MAIL_SERVICE_REQUEST_TIMEOUT = "AUTHSESSION_MAIL_SERVICE_REQUEST_TIMEOUT";
+    static final String REDIS_ADDR = "AUTHSESSION_REDIS_ADDR";
+    static final String REDIS_USERNAME = "AUTHSESSION_REDIS_USERNAME";
+    static final String REDIS_PASSWORD = "AUTHSESSION_REDIS_PASSWORD";
+    static final String REDIS_DB = "AUTHSESSION_REDIS_DB";
+    static final String REDIS_TLS = "AUTHSESSION_REDIS_TLS";
+    static final String REDIS_KEY_PREFIX = "AUTHSESSION_REDIS_KEY_PREFIX";
+    static final String GATEWAY_SESSION_KEY_PREFIX = "AUTHSESSION_GATEWAY_SESSION_KEY_PREFIX";
+    static final String GATEWAY_SESSION_EVENTS_STREAM = "AUTHSESSION_GATEWAY_SESSION_EVENTS_STREAM";
+    static final String GATEWAY_SESSION_EVENTS_MAXLEN = "AUTHSESSION_GATEWAY_SESSION_EVENTS_MAXLEN";
+    static final String STARTUP_CHECK_TIMEOUT = "AUTHSESSION_STARTUP_CHECK_TIMEOUT";
+    static final String SHUTDOWN_TIMEOUT = "AUTHSESSION_SHUTDOWN_TIMEOUT";
+
+    private static final Set<String> KNOWN = Set.of(PUBLIC_HTTP_ADDR, INTERNAL_HTTP_ADDR, INTERNAL_API_TOKEN,
+            CODE_HASH_KEY, CODE_HASH_KEY_PREVIOUS, CONFIRM_IDEMPOTENCY_WINDOW, CHALLENGE_EXPIRED_RETENTION,
+            REVOKED_SESSION_RETENTION, USER_SERVICE_MODE, USER_SERVICE_BASE_URL, USER_SERVICE_REQUEST_TIMEOUT,
+            MAIL_SERVICE_MODE, MAIL_SERVICE_BASE_URL, MAIL_SERVICE_REQUEST_TIMEOUT, REDIS_ADDR, REDIS_USERNAME,
+            REDIS_PASSWORD, REDIS_DB, REDIS_TLS, REDIS_KEY_PREFIX, GATEWAY_SESSION_KEY_PREFIX,
+            GATEWAY_SESSION_EVENTS_STREAM, GATEWAY_SESSION_EVENTS_MAXLEN, STARTUP_CHECK_TIMEOUT, SHUTDOWN_TIMEOUT,
+            "AUTHSESSION_CHALLENGE_TTL", "AUTHSESSION_CHALLENGE_MAX_ATTEMPTS", "AUTHSESSION_RESEND_COOLDOWN",
+            "AUTHSESSION_MAX_ACTIVE_SESSIONS_PER_USER", "AUTHSESSION_TEST_REDIS_URL");
+
+    /**
+     * A REST service: where it is and how long one attempt may take.
+     *
+     * @param baseUrl http or https, without query
+     * @param requestTimeout bound on each attempt
+     */
+    record RestService(URI baseUrl, Duration requestTimeout) {}
+
+    /**
+     * Reads and validates the configuration.
+     *
+     * @param dev {@code --dev}: Redis and the outbound services are replaced by embedded and stub ones
+     * @throws InvalidConfigurationException naming the first variable that is wrong
+     */
+    static ServerConfig fromEnvironment(Map<String, String> env, boolean dev) throws InvalidConfigurationException {
+        Reader read = new Reader(env);
+        ListenAddress publicAddress = read.address(PUBLIC_HTTP_ADDR, ":8080");
+        ListenAddress internalAddress = read.address(INTERNAL_HTTP_ADDR, ":8081");
+        RuntimeSettings runtimeDefaults;
+        try {
+            runtimeDefaults = RuntimeSettings.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            int colon = message.indexOf(": ");
+            throw new InvalidConfigurationException(message.substring(0, colon), message.substring(colon + 2));
+        }
+        Duration idempotencyWindow = read.positiveDuration(CONFIRM_IDEMPOTENCY_WINDOW, "5m");
+        Duration revokedRetention = read.positiveDuration(REVOKED_SESSION_RETENTION, "720h");
+        if (revokedRetention.compareTo(idempotencyWindow) <= 0) {
+            throw new InvalidConfigurationException(REVOKED_SESSION_RETENTION,
+                    "must be longer than " + CONFIRM_IDEMPOTENCY_WINDOW + " (" + DurationFormat.format(idempotencyWindow)
+                            + "), or a replayed confirm could outlive the session it names");
+        }
+        return new ServerConfig(
+                publicAddress,
+                internalAddress,
+                read.optional(INTERNAL_API_TOKEN),
+                runtimeDefaults,
+                read.codeHashKey(CODE_HASH_KEY),
+                read.codeHashKey(CODE_HASH_KEY_PREVIOUS),
+                idempotencyWindow,
+                read.positiveDuration(CHALLENGE_EXPIRED_RETENTION, "1h"),
+                revokedRetention,
+                read.service(USER_SERVICE_MODE, USER_SERVICE_BASE_URL, USER_SERVICE_REQUEST_TIMEOUT, dev),
+                read.service(MAIL_SERVICE_MODE, MAIL_SERVICE_BASE_URL, MAIL_SERVICE_REQUEST_TIMEOUT, dev),
+                read.redis(),
+                read.positiveDuration(STARTUP_CHECK_TIMEOUT, "5s"),
+                read.positiveDuration(SHUTDOWN_TIMEOUT, "10s"),
+                dev,
+                unknownVariables(env));
+    }
+
+    private static Set<String> unknownVariables(Map<String, String> env) {
+        Set<String> unknown = new TreeSet<>();
+        for (String name : env.keySet()) {
+            if (name.startsWith(PREFIX) && !KNOWN.contains(name)) {
+                unknown.add(name);
+            }
+        }
+        return unknown;
+    }
+
+    /** Reads single variables, each failure naming its variable. */
+    private static final class Reader {
+        private final Map<String, String> env;
+
+        Reader(Map<String, String> env) {
+            this.env = Objects.requireNonNull(env, "env");
+        }
+
+        Optional<String> optional(String variable) {
+            return Optional.ofNullable(env.get(variable)).filter(value -> !value.isEmpty());
+        }
+
+        String orDefault(String variable, String fallback) {
+            return optional(variable).orElse(fallback);
+        }
+
+        ListenAddress address(String variable, String fallback) throws InvalidConfigurationException {
+            try {
+                return ListenAddress.parse(orDefault(variable, fallback));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(variable, e.getMessage());
+            }
+        }
+
+        Duration positiveDuration(String variable, String fallback) throws InvalidConfigurationException {
+            Duration duration;
+            try {
+                duration = DurationFormat.parse(orDefault(variable, fallback));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(variable, e.getMessage());
+            }
+            if (duration.isZero()) {
+                throw new InvalidConfigurationException(variable, "must be longer than zero");
+            }
+            return duration;
+        }
+
+        long number(String variable, String fallback, long min) throws InvalidConfigurationException {
+            String raw = orDefault(variable, fallback);
+            long value;
+            try {
+                value = Long.parseLong(raw.strip());
+            } catch (NumberFormatException e) {
+                throw new InvalidConfigurationException(variable, "'" + raw + "' is not a whole number");
+            }
+            if (value < min) {
+                throw new InvalidConfigurationException(variable, "must be at least " + min + ", got " + value);
+            }
+            return value;
+        }
+
+        boolean bool(String variable, boolean fallback) throws InvalidConfigurationException {
+            String raw = orDefault(variable, Boolean.toString(fallback)).strip().toLowerCase(Locale.ROOT);
+            return switch (raw) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new InvalidConfigurationException(variable, "must be true or false, got '" + raw + "'");
+            };
+        }
+
+        Optional<CodeHashKey> codeHashKey(String variable) throws InvalidConfigurationException {
+            Optional<String> raw = optional(variable);
+            if (raw.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(CodeHashKey.fromBase64(raw.get()));
+            } catch (IllegalArgumentException e) {
+                // The message never repeats the key itself.
+                throw new InvalidConfigurationException(variable, e.getMessage()
+                        + " (expected standard base64 of at least " + CodeHashKey.MIN_LENGTH + " random bytes)");
+            }
+        }
+
+        /** Empty for the stub mode. {@code --dev} always uses the stub, whatever the variables say. */
+        Optional<RestService> service(String modeVariable, String urlVariable, String timeoutVariable, boolean dev)
+                throws InvalidConfigurationException {
+            String mode = orDefault(modeVariable, "stub").strip().toLowerCase(Locale.ROOT);
+            if (!mode.equals("stub") && !mode.equals("rest")) {
+                throw new InvalidConfigurationException(modeVariable, "must be stub or rest, got '" + mode + "'");
+            }
+            if (mode.equals("stub") || dev) {
+                return Optional.empty();
+            }
+            String url = optional(urlVariable).orElseThrow(() -> new InvalidConfigurationException(urlVariable,
+                    "is required when " + modeVariable + "=rest"));
+            if (optional(timeoutVariable).isEmpty()) {
+                throw new InvalidConfigurationException(timeoutVariable, "is required when " + modeVariable + "=rest");
+            }
+            return Optional.of(new RestService(baseUrl(urlVariable, url), positiveDuration(timeoutVariable, "0")));
+        }
+
+        private static URI baseUrl(String variable, String raw) throws InvalidConfigurationException {
+            URI uri;
+            try {
+                uri = new URI(raw.strip());
+            } catch (URISyntaxException e) {
+                throw new InvalidConfigurationException(variable, "'" + raw + "' is not a URL");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new InvalidConfigurationException(variable, "must be an http or https URL, got '" + raw + "'");
+            }
+            if (uri.getHost() == null) {
+                throw new InvalidConfigurationException(variable, "has no host: '" + raw + "'");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new InvalidConfigurationException(variable, "must not have a query or fragment: '" + raw + "'");
+            }
+            return uri;
+        }
+
+        RedisSettings redis() throws InvalidConfigurationException {
+            RedisSettings.Builder redis = RedisSettings.builder();
+            try {
+                redis.address(orDefault(REDIS_ADDR, "127.0.0.1:6379"));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(REDIS_ADDR, e.getMessage());
+            }
+            optional(REDIS_USERNAME).ifPresent(redis::username);
+            optional(REDIS_PASSWORD).ifPresent(redis::password);
+            redis.database(Math.toIntExact(number(REDIS_DB, "0", 0)));
+            redis.tls(bool(REDIS_TLS, false));
+            redis.keyPrefix(orDefault(REDIS_KEY_PREFIX, "authsession:"));
+            redis.gatewaySessionKeyPrefix(orDefault(GATEWAY_SESSION_KEY_PREFIX, "gateway:session:"));
+            redis.gatewayEventsStream(orDefault(GATEWAY_SESSION_EVENTS_STREAM, "gateway:session_events"));
+            redis.gatewayEventsMaxLength(number(GATEWAY_SESSION_EVENTS_MAXLEN, "100000", 1));
+            try {
+                return redis.build();
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(REDIS_ADDR, e.getMessage());
+            }
+        }
+    }
+}

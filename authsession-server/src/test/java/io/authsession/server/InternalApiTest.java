@@ -1,0 +1,215 @@
+package io.authsession.server;
+
+import static io.authsession.server.TestServer.errorCode;
+import static io.authsession.server.TestServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** CONTRACT §3 over real sockets. */
+class InternalApiTest {
+    private final TestServer t = new TestServer(Map.of("AUTHSESSION_RESEND_COOLDOWN", "0"));
+
+    InternalApiTest() throws Exception {}
+
+    @AfterEach
+    void stop() {
+        t.close();
+    }
+
+    private HttpResponse<String> list(String userId, String query) throws Exception {
+        return t.get(t.internalUrl("/api/v1/internal/users/" + userId + "/sessions" + query));
+    }
+
+    private static List<String> ids(HttpResponse<String> listing) {
+        JsonArray sessions = json(listing).getAsJsonArray("sessions");
+        return StreamSupport.stream(sessions.spliterator(), false)
+                .map(JsonElement::getAsJsonObject)
+                .map(session -> session.get("device_session_id").getAsString())
+                .toList();
+    }
+
+    @Nested
+    @DisplayName("listing and reading")
+    class Reading {
+        @Test
+        @DisplayName("an unknown user has an empty list (the smoke request)")
+        void smoke() throws Exception {
+            HttpResponse<String> response = list("nobody", "");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("{\"user_id\":\"nobody\",\"sessions\":[]}");
+            assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+        }
+
+        @Test
+        @DisplayName("sessions are listed newest first and filtered by status")
+        void listed() throws Exception {
+            JsonObject first = t.login("a@example.com");
+            Thread.sleep(5);
+            JsonObject second = t.login("a@example.com");
+            String userId = first.get("user_id").getAsString();
+            String firstId = first.get("device_session_id").getAsString();
+            String secondId = second.get("device_session_id").getAsString();
+            t.post(t.internalUrl("/api/v1/internal/sessions/" + firstId + "/revoke"), "");
+
+            assertThat(ids(list(userId, ""))).containsExactly(secondId, firstId);
+            assertThat(ids(list(userId, "?status=active"))).containsExactly(secondId);
+            assertThat(ids(list(userId, "?status=revoked"))).containsExactly(firstId);
+            HttpResponse<String> bad = list(userId, "?status=expired");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(errorCode(bad)).isEqualTo("invalid_request");
+        }
+
+        @Test
+        @DisplayName("a session is read by id; an unknown one is 404 session_not_found")
+        void get() throws Exception {
+            String sessionId = t.login("a@example.com").get("device_session_id").getAsString();
+            HttpResponse<String> found = t.get(t.internalUrl("/api/v1/internal/sessions/" + sessionId));
+            assertThat(found.statusCode()).isEqualTo(200);
+            assertThat(json(found).keySet()).containsExactly("device_session_id", "user_id", "status", "created_at",
+                    "revision");
+            assertThat(json(found).get("created_at").getAsString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+            HttpResponse<String> missing = t.get(t.internalUrl("/api/v1/internal/sessions/unknown"));
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(errorCode(missing)).isEqualTo("session_not_found");
+        }
+
+        @Test
+        @DisplayName("path parameters are URL-decoded and must be 1 to 128 characters without control characters")
+        void pathParameters() throws Exception {
+            HttpResponse<String> encoded = list("team%2Fa%20b%2B", "");
+            assertThat(encoded.statusCode()).isEqualTo(200);
+            assertThat(json(encoded).get("user_id").getAsString()).isEqualTo("team/a b+");
+            assertThat(list("u".repeat(129), "").statusCode()).isEqualTo(400);
+            assertThat(errorCode(list("a%01b", ""))).isEqualTo("invalid_request");
+            // A broken escape is refused by Undertow's HTTP parser, before any handler: a bare 400 (docs/api.md).
+            assertThat(t.raw(t.server.internalAddress().getPort(), "GET", "/api/v1/internal/users/a%zzb/sessions"))
+                    .startsWith("HTTP/1.1 400");
+            assertThat(errorCode(list("a%C3%28b", ""))).isEqualTo("invalid_request");
+            assertThat(list("", "").statusCode()).isEqualTo(400);
+        }
+    }
+
+    @Nested
+    @DisplayName("revoking")
+    class Revoking {
+        @Test
+        @DisplayName("revoking answers the revoked session; again changes nothing; the projection follows")
+        void revoke() throws Exception {
+            String sessionId = t.login("a@example.com").get("device_session_id").getAsString();
+            String url = "/api/v1/internal/sessions/" + sessionId + "/revoke";
+            HttpResponse<String> revoked = t.post(t.internalUrl(url), "{\"reason\":\"logout\"}");
+            assertThat(revoked.statusCode()).isEqualTo(200);
+            JsonObject session = json(revoked);
+            assertThat(session.get("status").getAsString()).isEqualTo("revoked");
+            assertThat(session.get("revoke_reason").getAsString()).isEqualTo("logout");
+            assertThat(session.get("revision").getAsLong()).isEqualTo(2);
+            assertThat(t.gatewaySnapshot(sessionId)).isEqualTo(revoked.body());
+
+            HttpResponse<String> again = t.post(t.internalUrl(url), "{\"reason\":\"other\"}");
+            assertThat(again.body()).isEqualTo(revoked.body());
+        }
+
+        @Test
+        @DisplayName("the reason is optional (unspecified), at most 256 characters, and the body must be an object")
+        void reasons() throws Exception {
+            String sessionId = t.login("a@example.com").get("device_session_id").getAsString();
+            String url = "/api/v1/internal/sessions/" + sessionId + "/revoke";
+            assertThat(errorCode(t.post(t.internalUrl(url), "{\"reason\":\"" + "r".repeat(257) + "\"}")))
+                    .isEqualTo("invalid_request");
+            assertThat(errorCode(t.post(t.internalUrl(url), "[\"logout\"]"))).isEqualTo("invalid_request");
+            assertThat(errorCode(t.post(t.internalUrl(url), "{\"reason\":5}"))).isEqualTo("invalid_request");
+            assertThat(json(t.post(t.internalUrl(url), "")).get("revoke_reason").getAsString()).isEqualTo("unspecified");
+        }
+
+        @Test
+        @DisplayName("revoking an unknown session is 404 session_not_found")
+        void unknown() throws Exception {
+            HttpResponse<String> response = t.post(t.internalUrl("/api/v1/internal/sessions/nope/revoke"), "");
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(errorCode(response)).isEqualTo("session_not_found");
+        }
+
+        @Test
+        @DisplayName("a failed projection is 503; a retried revoke repairs it")
+        void repair() throws Exception {
+            String sessionId = t.login("a@example.com").get("device_session_id").getAsString();
+            String url = "/api/v1/internal/sessions/" + sessionId + "/revoke";
+            t.redis.rename(t.gatewayStream(), t.gatewayStream() + ":aside");
+            t.redis.set(t.gatewayStream(), "not a stream");
+            assertThat(t.post(t.internalUrl(url), "").statusCode()).isEqualTo(503);
+            assertThat(t.gatewaySnapshot(sessionId)).contains("\"status\":\"active\"");
+
+            t.redis.del(t.gatewayStream());
+            t.redis.rename(t.gatewayStream() + ":aside", t.gatewayStream());
+            assertThat(t.post(t.internalUrl(url), "").statusCode()).isEqualTo(200);
+            assertThat(t.gatewaySnapshot(sessionId)).contains("\"status\":\"revoked\"");
+        }
+
+        @Test
+        @DisplayName("revoke-all counts the sessions it revoked")
+        void revokeAll() throws Exception {
+            String userId = t.login("a@example.com").get("user_id").getAsString();
+            t.login("a@example.com");
+            String url = "/api/v1/internal/users/" + userId + "/sessions/revoke-all";
+            HttpResponse<String> response = t.post(t.internalUrl(url), "{\"reason\":\"password_reset\"}");
+            assertThat(response.body()).isEqualTo("{\"user_id\":\"" + userId + "\",\"revoked_count\":2}");
+            assertThat(json(t.post(t.internalUrl(url), "")).get("revoked_count").getAsInt()).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("blocking")
+    class Blocking {
+        @Test
+        @DisplayName("block records it in the user service, revokes every session, then sends are suppressed")
+        void block() throws Exception {
+            JsonObject login = t.login("a@example.com");
+            String userId = login.get("user_id").getAsString();
+            HttpResponse<String> response = t.post(t.internalUrl("/api/v1/internal/users/" + userId + "/block"),
+                    "{\"reason\":\"fraud\"}");
+            assertThat(response.body()).isEqualTo("{\"user_id\":\"" + userId + "\",\"revoked_count\":1}");
+            assertThat(t.services.users.isBlocked(userId)).isTrue();
+            assertThat(t.gatewaySnapshot(login.get("device_session_id").getAsString()))
+                    .contains("\"revoke_reason\":\"user_blocked\"");
+
+            int mails = t.services.mail.attempted().size();
+            assertThat(t.post(t.publicUrl("/api/v1/public/auth/send-email-code"), "{\"email\":\"a@example.com\"}")
+                    .statusCode()).isEqualTo(200);
+            assertThat(t.services.mail.attempted()).hasSize(mails);
+            assertThat(json(t.post(t.internalUrl("/api/v1/internal/users/" + userId + "/block"), ""))
+                    .get("revoked_count").getAsInt()).isZero();
+        }
+
+        @Test
+        @DisplayName("an unknown user is 404 user_not_found; a failing user service is 503")
+        void failures() throws Exception {
+            HttpResponse<String> unknown = t.post(t.internalUrl("/api/v1/internal/users/ghost/block"), "");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(errorCode(unknown)).isEqualTo("user_not_found");
+            t.services.users.failNextCalls(1);
+            HttpResponse<String> down = t.post(t.internalUrl("/api/v1/internal/users/ghost/block"), "");
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(errorCode(down)).isEqualTo("service_unavailable");
+        }
+    }
+
+    @Test
+    @DisplayName("a public route on the internal listener is 404, and wrong methods are 405 with Allow")
+    void routing() throws Exception {
+        assertThat(errorCode(t.post(t.internalUrl("/api/v1/public/auth/send-email-code"), "{}"))).isEqualTo("not_found");
+        HttpResponse<String> wrong = t.post(t.internalUrl("/api/v1/internal/users/u1/sessions"), "");
+        assertThat(wrong.statusCode()).isEqualTo(405);
+        assertThat(wrong.headers().firstValue("Allow")).contains("GET");
+    }
+}
