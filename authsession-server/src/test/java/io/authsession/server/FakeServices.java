@@ -35,6 +35,7 @@ final class FakeServices extends Dispatcher implements AutoCloseable {
     final RecordingMailSender mail = new RecordingMailSender();
     private final MockWebServer server = new MockWebServer();
     private final AtomicReference<CountDownLatch> resolveHold = new AtomicReference<>();
+    private final java.util.List<CountDownLatch> holds = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CountDownLatch resolveArrived = new CountDownLatch(1);
 
     FakeServices() {
@@ -57,6 +58,7 @@ final class FakeServices extends Dispatcher implements AutoCloseable {
 
     /** The next resolve-by-email waits until {@code release} counts down. */
     void holdNextResolve(CountDownLatch release) {
+        holds.add(release);
         resolveHold.set(release);
     }
 
@@ -121,6 +123,7 @@ final class FakeServices extends Dispatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        holds.forEach(CountDownLatch::countDown);
         server.close();
     }
 }
