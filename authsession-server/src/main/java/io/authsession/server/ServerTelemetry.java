@@ -4,13 +4,16 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The OpenTelemetry SDK wired from the standard {@code OTEL_*} variables. With none set, telemetry is a no-op:
- * no exporter runs, so nothing fails for want of a collector.
+ * no exporter runs, so nothing fails for want of a collector. The variables are taken from the environment map the
+ * server was given (the process environment in production), so that tests can wire the SDK without one.
  */
 final class ServerTelemetry implements AutoCloseable {
     private final Optional<OpenTelemetrySdk> sdk;
@@ -20,12 +23,19 @@ final class ServerTelemetry implements AutoCloseable {
     }
 
     static ServerTelemetry fromEnvironment(Map<String, String> env) {
-        boolean configured = env.keySet().stream().anyMatch(name -> name.startsWith("OTEL_"));
-        if (!configured) {
+        Map<String, String> properties = new HashMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("OTEL_")) {
+                // The spelling autoconfigure itself gives environment variables: OTEL_FOO_BAR is otel.foo.bar.
+                properties.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        if (properties.isEmpty()) {
             return new ServerTelemetry(Optional.empty());
         }
+        properties.putIfAbsent("otel.service.name", "authsession");
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                .addPropertiesSupplier(() -> Map.of("otel.service.name", "authsession"))
+                .addPropertiesSupplier(() -> properties)
                 .build()
                 .getOpenTelemetrySdk();
         return new ServerTelemetry(Optional.of(sdk));
