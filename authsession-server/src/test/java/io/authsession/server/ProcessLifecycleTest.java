@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,22 +30,11 @@ class ProcessLifecycleTest {
     }
 
     private Map<String, String> environment() {
-        RedisTestServer redis = RedisTestServer.shared();
-        String namespace = "proc-" + UUID.randomUUID() + ":";
-        Map<String, String> env = new HashMap<>();
-        env.put("AUTHSESSION_PUBLIC_HTTP_ADDR", "127.0.0.1:0");
-        env.put("AUTHSESSION_INTERNAL_HTTP_ADDR", "127.0.0.1:0");
-        env.put("AUTHSESSION_REDIS_ADDR", redis.host() + ":" + redis.port());
-        env.put("AUTHSESSION_REDIS_KEY_PREFIX", namespace + "authsession:");
-        env.put("AUTHSESSION_GATEWAY_SESSION_KEY_PREFIX", namespace + "gateway:session:");
-        env.put("AUTHSESSION_GATEWAY_SESSION_EVENTS_STREAM", namespace + "gateway:session_events");
-        env.put("AUTHSESSION_USER_SERVICE_MODE", "rest");
-        env.put("AUTHSESSION_USER_SERVICE_BASE_URL", services.baseUrl().toString());
+        Map<String, String> env = TestServer.environment(RedisTestServer.shared(), services,
+                "proc-" + UUID.randomUUID() + ":");
+        // Long enough for a held request to outlast the shutdown budget.
         env.put("AUTHSESSION_USER_SERVICE_REQUEST_TIMEOUT", "20s");
-        env.put("AUTHSESSION_MAIL_SERVICE_MODE", "rest");
-        env.put("AUTHSESSION_MAIL_SERVICE_BASE_URL", services.baseUrl().toString());
-        env.put("AUTHSESSION_MAIL_SERVICE_REQUEST_TIMEOUT", "5s");
-        env.put("AUTHSESSION_CODE_HASH_KEY", "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=");
+        env.remove("AUTHSESSION_SHUTDOWN_TIMEOUT");
         return env;
     }
 

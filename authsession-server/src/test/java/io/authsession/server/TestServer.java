@@ -39,10 +39,15 @@ final class TestServer implements AutoCloseable {
 
     /** The environment of a server on the test Redis and the fake services, before overrides. */
     Map<String, String> environment() {
+        return environment(redisServer, services, namespace);
+    }
+
+    /** The environment of a server on {@code redis} and {@code services}, its keys under {@code namespace}. */
+    static Map<String, String> environment(RedisTestServer redis, FakeServices services, String namespace) {
         Map<String, String> env = new HashMap<>();
         env.put("AUTHSESSION_PUBLIC_HTTP_ADDR", "127.0.0.1:0");
         env.put("AUTHSESSION_INTERNAL_HTTP_ADDR", "127.0.0.1:0");
-        env.put("AUTHSESSION_REDIS_ADDR", redisServer.host() + ":" + redisServer.port());
+        env.put("AUTHSESSION_REDIS_ADDR", redis.host() + ":" + redis.port());
         env.put("AUTHSESSION_REDIS_KEY_PREFIX", namespace + "authsession:");
         env.put("AUTHSESSION_GATEWAY_SESSION_KEY_PREFIX", namespace + "gateway:session:");
         env.put("AUTHSESSION_GATEWAY_SESSION_EVENTS_STREAM", namespace + "gateway:session_events");
