@@ -205,6 +205,17 @@ class InternalApiTest {
     }
 
     @Test
+    @DisplayName("a bug (here a corrupt record) is 500 internal_error, without stack trace or internals")
+    void internalError() throws Exception {
+        String sessionId = t.login("a@example.com").get("device_session_id").getAsString();
+        t.redis.hset(t.namespace + "authsession:{" + sessionId.substring(0, 4) + "}:session:" + sessionId,
+                "revision", "not-a-number");
+        HttpResponse<String> response = t.get(t.internalUrl("/api/v1/internal/sessions/" + sessionId));
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body()).isEqualTo("{\"error\":{\"code\":\"internal_error\",\"message\":\"internal error\"}}");
+    }
+
+    @Test
     @DisplayName("a public route on the internal listener is 404, and wrong methods are 405 with Allow")
     void routing() throws Exception {
         assertThat(errorCode(t.post(t.internalUrl("/api/v1/public/auth/send-email-code"), "{}"))).isEqualTo("not_found");
