@@ -5,7 +5,6 @@ import io.authsession.core.DependencyUnavailableException;
 import io.authsession.core.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.HttpString;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,7 +18,6 @@ import java.util.Optional;
  */
 final class ApiHandler implements HttpHandler {
     private static final System.Logger LOG = System.getLogger("io.authsession.server.http");
-    private static final HttpString CACHE_CONTROL = HttpString.tryFromString("Cache-Control");
 
     private final String listener;
     private final Router router;
@@ -28,14 +26,14 @@ final class ApiHandler implements HttpHandler {
     ApiHandler(String listener, Router router, Optional<String> bearerToken) {
         this.listener = listener;
         this.router = router;
-        this.tokenDigest = bearerToken.map(token -> sha256("Bearer " + token));
+        this.tokenDigest = bearerToken.map(ApiHandler::sha256);
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         long started = System.nanoTime();
         exchange.startBlocking();
-        exchange.getResponseHeaders().put(CACHE_CONTROL, "no-store");
+        exchange.getResponseHeaders().put(io.undertow.util.Headers.CACHE_CONTROL, "no-store");
         try {
             authorize(exchange);
             router.route(exchange);
@@ -66,8 +64,10 @@ final class ApiHandler implements HttpHandler {
             return;
         }
         String header = exchange.getRequestHeaders().getFirst(io.undertow.util.Headers.AUTHORIZATION);
-        // Digests have one length, so the comparison takes the same time whatever was sent.
-        if (header == null || !MessageDigest.isEqual(sha256(header), tokenDigest.get())) {
+        String scheme = "Bearer ";
+        // The scheme is case-insensitive (RFC 7235); the token is compared as digests of one length, in constant time.
+        if (header == null || !header.regionMatches(true, 0, scheme, 0, scheme.length())
+                || !MessageDigest.isEqual(sha256(header.substring(scheme.length())), tokenDigest.get())) {
             throw HttpError.unauthorized();
         }
     }

@@ -46,7 +46,14 @@ final class AuthSessionServer implements AutoCloseable {
      * @param env the process environment, for the {@code OTEL_*} variables
      */
     static AuthSessionServer start(ServerConfig config, Map<String, String> env) throws StartupException {
-        AuthSessionServer server = new AuthSessionServer(config, ServerTelemetry.fromEnvironment(env));
+        ServerTelemetry telemetry;
+        try {
+            telemetry = ServerTelemetry.fromEnvironment(env);
+        } catch (RuntimeException e) {
+            // For example an OTEL_* value the SDK does not know: one line naming the component, exit 1.
+            throw new StartupException("telemetry", e);
+        }
+        AuthSessionServer server = new AuthSessionServer(config, telemetry);
         try {
             server.startComponents();
             return server;

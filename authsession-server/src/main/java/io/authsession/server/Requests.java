@@ -36,20 +36,28 @@ final class Requests {
         }
         String text = decodeUtf8(body).orElseThrow(() -> AuthSessionException.invalidRequest("body", "is not UTF-8"));
         JsonElement element;
+        JsonReader reader = new JsonReader(new StringReader(text));
+        reader.setStrictness(Strictness.STRICT);
         try {
-            JsonReader reader = new JsonReader(new StringReader(text));
-            reader.setStrictness(Strictness.STRICT);
             element = JsonParser.parseReader(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw AuthSessionException.invalidRequest("body", "has data after the JSON object");
-            }
-        } catch (JsonParseException | IOException | IllegalStateException e) {
+        } catch (JsonParseException | IllegalStateException e) {
             throw AuthSessionException.invalidRequest("body", "is not valid JSON");
+        }
+        if (!endsAfterValue(reader)) {
+            throw AuthSessionException.invalidRequest("body", "has data after the JSON value");
         }
         if (!element.isJsonObject()) {
             throw AuthSessionException.invalidRequest("body", "must be a JSON object");
         }
         return Optional.of(element.getAsJsonObject());
+    }
+
+    private static boolean endsAfterValue(JsonReader reader) {
+        try {
+            return reader.peek() == JsonToken.END_DOCUMENT;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The body as a JSON object, which must be there. */
@@ -84,13 +92,18 @@ final class Requests {
             int equals = pair.indexOf('=');
             String name = equals < 0 ? pair : pair.substring(0, equals);
             String value = equals < 0 ? "" : pair.substring(equals + 1);
-            query.putIfAbsent(decodeComponent(name.replace('+', ' ')), decodeComponent(value.replace('+', ' ')));
+            query.putIfAbsent(decodeComponent("query", name.replace('+', ' ')),
+                    decodeComponent("query", value.replace('+', ' ')));
         }
         return query;
     }
 
     /** Percent-decodes one path segment as UTF-8 ({@code +} stays {@code +} in paths). */
     static String decodeComponent(String raw) {
+        return decodeComponent("path", raw);
+    }
+
+    private static String decodeComponent(String part, String raw) {
         if (raw.indexOf('%') < 0) {
             return raw;
         }
@@ -99,12 +112,12 @@ final class Requests {
             char c = raw.charAt(i);
             if (c == '%') {
                 if (i + 2 >= raw.length()) {
-                    throw AuthSessionException.invalidRequest("path", "has an incomplete percent escape");
+                    throw AuthSessionException.invalidRequest(part, "has an incomplete percent escape");
                 }
                 int high = Character.digit(raw.charAt(i + 1), 16);
                 int low = Character.digit(raw.charAt(i + 2), 16);
                 if (high < 0 || low < 0) {
-                    throw AuthSessionException.invalidRequest("path", "has an invalid percent escape");
+                    throw AuthSessionException.invalidRequest(part, "has an invalid percent escape");
                 }
                 bytes.write(high * 16 + low);
                 i += 2;
@@ -114,7 +127,7 @@ final class Requests {
             }
         }
         return decodeUtf8(bytes.toByteArray())
-                .orElseThrow(() -> AuthSessionException.invalidRequest("path", "is not percent-encoded UTF-8"));
+                .orElseThrow(() -> AuthSessionException.invalidRequest(part, "is not percent-encoded UTF-8"));
     }
 
     private static byte[] readBody(HttpServerExchange exchange) throws IOException {

@@ -4,6 +4,7 @@ import io.authsession.core.CodeHashKey;
 import io.authsession.core.domain.DurationFormat;
 import io.authsession.core.domain.RuntimeSettings;
 import io.authsession.redis.RedisSettings;
+import io.authsession.rest.RestClients;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -171,7 +172,7 @@ record ServerConfig(
             return duration;
         }
 
-        long number(String variable, String fallback, long min) throws InvalidConfigurationException {
+        long number(String variable, String fallback, long min, long max) throws InvalidConfigurationException {
             String raw = orDefault(variable, fallback);
             long value;
             try {
@@ -181,6 +182,9 @@ record ServerConfig(
             }
             if (value < min) {
                 throw new InvalidConfigurationException(variable, "must be at least " + min + ", got " + value);
+            }
+            if (value > max) {
+                throw new InvalidConfigurationException(variable, "must be at most " + max + ", got " + value);
             }
             return value;
         }
@@ -223,27 +227,35 @@ record ServerConfig(
             if (optional(timeoutVariable).isEmpty()) {
                 throw new InvalidConfigurationException(timeoutVariable, "is required when " + modeVariable + "=rest");
             }
-            return Optional.of(new RestService(baseUrl(urlVariable, url), positiveDuration(timeoutVariable, "0")));
+            URI baseUrl;
+            try {
+                baseUrl = new URI(url.strip());
+            } catch (URISyntaxException e) {
+                throw new InvalidConfigurationException(urlVariable, "'" + url + "' is not a URL");
+            }
+            Duration timeout = positiveDuration(timeoutVariable, "0");
+            // The REST module owns the rules (scheme, host as OkHttp sees it, no user info, query or fragment,
+            // timeout range); asking its builder here reports a violation against the variable, before startup.
+            RestClients.Builder rules = RestClients.builder();
+            try {
+                rules.userServiceBaseUrl(baseUrl);
+            } catch (IllegalArgumentException e) {
+                // The value is not repeated: it may hold a password (user info).
+                throw new InvalidConfigurationException(urlVariable, ruleOf(e));
+            }
+            try {
+                rules.userServiceRequestTimeout(timeout);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(timeoutVariable, ruleOf(e));
+            }
+            return Optional.of(new RestService(baseUrl, timeout));
         }
 
-        private static URI baseUrl(String variable, String raw) throws InvalidConfigurationException {
-            URI uri;
-            try {
-                uri = new URI(raw.strip());
-            } catch (URISyntaxException e) {
-                throw new InvalidConfigurationException(variable, "'" + raw + "' is not a URL");
-            }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new InvalidConfigurationException(variable, "must be an http or https URL, got '" + raw + "'");
-            }
-            if (uri.getHost() == null) {
-                throw new InvalidConfigurationException(variable, "has no host: '" + raw + "'");
-            }
-            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new InvalidConfigurationException(variable, "must not have a query or fragment: '" + raw + "'");
-            }
-            return uri;
+        /** The rule of a builder's message, without the builder's setting name ("userServiceBaseUrl must ..."). */
+        private static String ruleOf(IllegalArgumentException e) {
+            String message = e.getMessage();
+            int space = message.indexOf(' ');
+            return space < 0 ? message : message.substring(space + 1);
         }
 
         RedisSettings redis() throws InvalidConfigurationException {
@@ -255,12 +267,12 @@ record ServerConfig(
             }
             optional(REDIS_USERNAME).ifPresent(redis::username);
             optional(REDIS_PASSWORD).ifPresent(redis::password);
-            redis.database(Math.toIntExact(number(REDIS_DB, "0", 0)));
+            redis.database((int) number(REDIS_DB, "0", 0, Integer.MAX_VALUE));
             redis.tls(bool(REDIS_TLS, false));
             redis.keyPrefix(orDefault(REDIS_KEY_PREFIX, "authsession:"));
             redis.gatewaySessionKeyPrefix(orDefault(GATEWAY_SESSION_KEY_PREFIX, "gateway:session:"));
             redis.gatewayEventsStream(orDefault(GATEWAY_SESSION_EVENTS_STREAM, "gateway:session_events"));
-            redis.gatewayEventsMaxLength(number(GATEWAY_SESSION_EVENTS_MAXLEN, "100000", 1));
+            redis.gatewayEventsMaxLength(number(GATEWAY_SESSION_EVENTS_MAXLEN, "100000", 1, Long.MAX_VALUE));
             try {
                 return redis.build();
             } catch (IllegalArgumentException e) {

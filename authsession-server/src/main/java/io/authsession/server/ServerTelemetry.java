@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The OpenTelemetry SDK wired from the standard {@code OTEL_*} variables. With none set, telemetry is a no-op:
  * no exporter runs, so nothing fails for want of a collector. The variables are taken from the environment map the
- * server was given (the process environment in production), so that tests can wire the SDK without one.
+ * server was given (the process environment in production), so that tests can wire the SDK without one. The service
+ * name defaults to {@code authsession} unless {@code OTEL_SERVICE_NAME} or {@code OTEL_RESOURCE_ATTRIBUTES} names it.
  */
 final class ServerTelemetry implements AutoCloseable {
     private final Optional<OpenTelemetrySdk> sdk;
@@ -33,9 +34,15 @@ final class ServerTelemetry implements AutoCloseable {
         if (properties.isEmpty()) {
             return new ServerTelemetry(Optional.empty());
         }
-        properties.putIfAbsent("otel.service.name", "authsession");
+        boolean named = properties.containsKey("otel.service.name")
+                || properties.getOrDefault("otel.resource.attributes", "").contains("service.name=");
+        if (!named) {
+            properties.put("otel.service.name", "authsession");
+        }
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> properties)
+                // The server flushes telemetry last in its own shutdown sequence; a second hook would race it.
+                .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
         return new ServerTelemetry(Optional.of(sdk));

@@ -32,6 +32,7 @@ class InternalTokenTest {
         assertThat(t.get(t.internalUrl(PATH), "Authorization", "Bearer s3cret-token2").statusCode()).isEqualTo(401);
         assertThat(t.get(t.internalUrl(PATH), "Authorization", "s3cret-token").statusCode()).isEqualTo(401);
         assertThat(t.get(t.internalUrl(PATH), "Authorization", "Bearer s3cret-token").statusCode()).isEqualTo(200);
+        assertThat(t.get(t.internalUrl(PATH), "Authorization", "bearer s3cret-token").statusCode()).isEqualTo(200);
         assertThat(missing.body()).doesNotContain("s3cret");
     }
 

@@ -87,6 +87,14 @@ class PublicApiTest {
         }
 
         @Test
+        @DisplayName("data after the JSON object is named as such")
+        void trailingData() throws Exception {
+            HttpResponse<String> response = t.post(t.publicUrl(SEND), "{\"email\":\"a@example.com\"} {}");
+            assertThat(json(response).getAsJsonObject("error").get("message").getAsString())
+                    .isEqualTo("body: has data after the JSON value");
+        }
+
+        @Test
         @DisplayName("an invalid address is 400 with a message naming the field (the smoke request)")
         void invalidAddress() throws Exception {
             HttpResponse<String> response = t.post(t.publicUrl(SEND), "{\"email\":\"not-an-address\"}");

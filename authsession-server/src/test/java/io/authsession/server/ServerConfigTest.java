@@ -108,6 +108,9 @@ class ServerConfigTest {
         "AUTHSESSION_GATEWAY_SESSION_EVENTS_MAXLEN | 0            | at least 1",
         "AUTHSESSION_STARTUP_CHECK_TIMEOUT     | soon             | not a duration",
         "AUTHSESSION_SHUTDOWN_TIMEOUT          | 0s               | longer than zero",
+        "AUTHSESSION_SHUTDOWN_TIMEOUT          | 3000000h         | too long",
+        "AUTHSESSION_CHALLENGE_TTL             | 0.5ns            | finer than a nanosecond",
+        "AUTHSESSION_REDIS_DB                  | 9999999999       | must be at most 2147483647",
     })
     @DisplayName("an invalid value is refused with a message that starts with the variable's name")
     void invalid(String variable, String value, String problem) {
@@ -121,11 +124,14 @@ class ServerConfigTest {
     @CsvSource(delimiter = '|', value = {
         "rest mode without a URL    | AUTHSESSION_USER_SERVICE_BASE_URL: is required when AUTHSESSION_USER_SERVICE_MODE=rest || ",
         "rest mode without a timeout | AUTHSESSION_USER_SERVICE_REQUEST_TIMEOUT: is required | http://users:8080 | ",
-        "an ftp URL                 | AUTHSESSION_USER_SERVICE_BASE_URL: must be an http or https URL | ftp://users | 1s",
+        "an ftp URL                 | AUTHSESSION_USER_SERVICE_BASE_URL: must use http or https | ftp://users | 1s",
         "a URL with a query         | AUTHSESSION_USER_SERVICE_BASE_URL: must not have a query | http://users/?x=1 | 1s",
         "a bad timeout              | AUTHSESSION_USER_SERVICE_REQUEST_TIMEOUT: | http://users | 1 second",
+        "a timeout over a day       | AUTHSESSION_USER_SERVICE_REQUEST_TIMEOUT: must be at most 24h | http://users | 25h",
+        "user info in the URL       | AUTHSESSION_USER_SERVICE_BASE_URL: must not contain user info | http://me:s3cr3t@users | 1s",
+        "a URL without host         | AUTHSESSION_USER_SERVICE_BASE_URL: must name a host | http:///path | 1s",
     })
-    @DisplayName("rest mode needs a valid base URL and a request timeout")
+    @DisplayName("rest mode needs a valid base URL and a request timeout; the URL is never repeated")
     void restMode(String description, String message, String url, String timeout) {
         Map<String, String> env = new HashMap<>(Map.of("AUTHSESSION_USER_SERVICE_MODE", "rest"));
         if (url != null) {
@@ -134,7 +140,19 @@ class ServerConfigTest {
         if (timeout != null) {
             env.put("AUTHSESSION_USER_SERVICE_REQUEST_TIMEOUT", timeout);
         }
-        assertThatThrownBy(() -> ServerConfig.fromEnvironment(env, false)).hasMessageStartingWith(message);
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(env, false)).hasMessageStartingWith(message)
+                .message().doesNotContain("s3cr3t");
+    }
+
+    @Test
+    @DisplayName("a container host name with an underscore is a valid base URL, and empty variables are unset")
+    void underscoreHost() throws Exception {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("AUTHSESSION_MAIL_SERVICE_MODE", "rest",
+                "AUTHSESSION_MAIL_SERVICE_BASE_URL", "http://mail_service:8080/",
+                "AUTHSESSION_MAIL_SERVICE_REQUEST_TIMEOUT", "2s", "AUTHSESSION_CHALLENGE_TTL", ""), false);
+        assertThat(config.mailService()).get().extracting(ServerConfig.RestService::baseUrl).asString()
+                .isEqualTo("http://mail_service:8080/");
+        assertThat(config.runtimeDefaults().challengeTtl()).isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test

@@ -40,6 +40,7 @@ class TelemetryExportTest {
                     "OTEL_EXPORTER_OTLP_ENDPOINT", endpoint,
                     "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
                     "OTEL_LOGS_EXPORTER", "none",
+                    "OTEL_RESOURCE_ATTRIBUTES", "service.name=edge-auth,deployment.environment=test",
                     "OTEL_METRIC_EXPORT_INTERVAL", "600000"));
             t.login("otel@example.com");
             t.close();
@@ -51,10 +52,19 @@ class TelemetryExportTest {
             }
             String traces = bodies(requests, "/v1/traces");
             String metrics = bodies(requests, "/v1/metrics");
-            assertThat(traces).contains("authsession.send_email_code", "authsession.confirm_email_code", "authsession");
+            assertThat(traces).contains("authsession.send_email_code", "authsession.confirm_email_code", "edge-auth");
             assertThat(metrics).contains("authsession.challenges", "authsession.confirms");
             assertThat(traces + metrics).doesNotContain("otel@example.com");
         }
+    }
+
+    @Test
+    @DisplayName("an OTEL_* value the SDK refuses fails startup naming telemetry, with nothing left open")
+    void refusedValue() {
+        java.util.Map<String, String> env = new java.util.HashMap<>(Map.of("OTEL_TRACES_EXPORTER", "carrier-pigeon"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AuthSessionServer.start(
+                        ServerConfig.fromEnvironment(env, false), env))
+                .isInstanceOfSatisfying(StartupException.class, e -> assertThat(e.component()).isEqualTo("telemetry"));
     }
 
     private static String bodies(List<RecordedRequest> requests, String path) {

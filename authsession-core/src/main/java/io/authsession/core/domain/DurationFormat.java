@@ -43,7 +43,13 @@ public final class DurationFormat {
         if (position == 0) {
             throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 500ms, 30s, 10m, 1h, 1m30s)");
         }
-        return Duration.ofNanos(nanos.longValueExact());
+        try {
+            return Duration.ofNanos(nanos.longValueExact());
+        } catch (ArithmeticException e) {
+            boolean fractionOfNanosecond = nanos.stripTrailingZeros().scale() > 0;
+            throw new IllegalArgumentException("'" + text + "' is "
+                    + (fractionOfNanosecond ? "finer than a nanosecond" : "too long (at most about 292 years)"));
+        }
     }
 
     /** Writes a duration in the shortest form {@link #parse} reads back, for example {@code 1h30m} or {@code 500ms}. */

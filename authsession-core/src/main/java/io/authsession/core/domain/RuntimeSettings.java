@@ -95,7 +95,7 @@ public record RuntimeSettings(
     }
 
     /**
-     * Reads the defaults from environment variables; an absent variable keeps the contract default.
+     * Reads the defaults from environment variables; an absent or empty variable keeps the contract default.
      *
      * @throws IllegalArgumentException whose message starts with the name of the invalid variable
      */
@@ -103,7 +103,7 @@ public record RuntimeSettings(
         RuntimeSettings settings = DEFAULTS;
         for (Setting setting : Setting.values()) {
             String raw = environment.get(setting.environmentVariable);
-            if (raw == null) {
+            if (raw == null || raw.isEmpty()) {
                 continue;
             }
             try {

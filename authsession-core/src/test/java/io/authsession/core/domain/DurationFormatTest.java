@@ -36,6 +36,14 @@ class DurationFormatTest {
                 .hasMessageContaining("not a duration");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"3000000h", "99999999999999999999s", "0.5ns", "1.0001us"})
+    void rejectsOutOfRange(String text) {
+        assertThatThrownBy(() -> DurationFormat.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageMatching("'.*' is (too long.*|finer than a nanosecond)");
+    }
+
     @ParameterizedTest(name = "{0} is written {1}")
     @CsvSource({"PT0.5S, 500ms", "PT1M30S, 1m30s", "PT720H, 720h", "PT0S, 0", "PT1H0.001S, 1h1ms"})
     void formats(Duration duration, String text) {

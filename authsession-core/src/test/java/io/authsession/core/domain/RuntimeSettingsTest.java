@@ -31,6 +31,24 @@ class RuntimeSettingsTest {
     }
 
     @Test
+    @DisplayName("an empty variable is unset, like every other variable")
+    void emptyIsUnset() {
+        assertThat(RuntimeSettings.fromEnvironment(Map.of("AUTHSESSION_CHALLENGE_TTL", "", "AUTHSESSION_RESEND_COOLDOWN", "")))
+                .isEqualTo(RuntimeSettings.DEFAULTS);
+    }
+
+    @Test
+    @DisplayName("a duration too long for the hash field falls back alone, leaving the other fields in force")
+    void overflowInHash() {
+        Map<Setting, String> reported = new HashMap<>();
+        RuntimeSettings settings = RuntimeSettings.DEFAULTS.overriddenBy(
+                Map.of("challenge_ttl", "3000000h", "challenge_max_attempts", "3"), reported::put);
+        assertThat(settings.challengeMaxAttempts()).isEqualTo(3);
+        assertThat(settings.challengeTtl()).isEqualTo(RuntimeSettings.DEFAULTS.challengeTtl());
+        assertThat(reported).containsOnlyKeys(Setting.CHALLENGE_TTL);
+    }
+
+    @Test
     @DisplayName("an invalid variable is named in the error")
     void invalidVariable() {
         assertThatThrownBy(() -> RuntimeSettings.fromEnvironment(Map.of("AUTHSESSION_CHALLENGE_TTL", "10 minutes")))
