@@ -33,7 +33,6 @@ final class ApiHandler implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) {
         long started = System.nanoTime();
         exchange.startBlocking();
-        exchange.getResponseHeaders().put(io.undertow.util.Headers.CACHE_CONTROL, "no-store");
         try {
             authorize(exchange);
             router.route(exchange);

@@ -12,7 +12,9 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +30,13 @@ final class AuthSessionServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final ServerTelemetry telemetry;
-    private final List<Closer> closers = new ArrayList<>();
+    /** Opened resources, closed in reverse order (the Redis client before the embedded Redis it talks to). */
+    private final Deque<Closer> resources = new ArrayDeque<>();
+    private final List<HttpListener> listeners = new ArrayList<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private HttpListener publicListener;
     private HttpListener internalListener;
+    private RestClients rest;
 
     private record Closer(String component, Runnable close) {}
 
@@ -93,7 +98,7 @@ final class AuthSessionServer implements AutoCloseable {
                 () -> "event=code_hash_key role=previous fingerprint=" + previous.fingerprint()));
 
         RedisAdapters redis = RedisAdapters.create(redisSettings(), Clock.systemUTC(), config.runtimeDefaults());
-        closers.add(new Closer("redis", redis::close));
+        resources.push(new Closer("redis", redis::close));
         UserDirectory users = userDirectory();
         MailSender mail = mailSender();
 
@@ -111,8 +116,8 @@ final class AuthSessionServer implements AutoCloseable {
                 .ifPresent(policy -> LOG.log(Level.WARNING, () -> "event=redis_evicting_policy maxmemory_policy="
                         + policy + " warning=\"Redis may evict active sessions (keys without TTL): users are then"
                         + " silently logged out; use noeviction or a volatile-* policy\"")));
-        reachability("user_service", users);
-        reachability("mail_service", mail);
+        reachability("user_service", users::ping);
+        reachability("mail_service", mail::ping);
 
         AuthSession.Builder builder = AuthSession.builder()
                 .challengeStore(redis.challengeStore())
@@ -146,7 +151,7 @@ final class AuthSessionServer implements AutoCloseable {
             return config.redis();
         }
         DevRedis dev = DevRedis.start();
-        closers.add(new Closer("dev_redis", dev::close));
+        resources.push(new Closer("dev_redis", dev::close));
         LOG.log(Level.INFO, () -> "event=dev_redis_started address=127.0.0.1:" + dev.port());
         return RedisSettings.builder()
                 .host("127.0.0.1")
@@ -174,8 +179,6 @@ final class AuthSessionServer implements AutoCloseable {
         return restClients().mailSender().orElseThrow();
     }
 
-    private RestClients rest;
-
     private RestClients restClients() {
         if (rest == null) {
             RestClients.Builder builder = RestClients.builder();
@@ -184,7 +187,7 @@ final class AuthSessionServer implements AutoCloseable {
             config.mailService().ifPresent(service -> builder.mailServiceBaseUrl(service.baseUrl())
                     .mailServiceRequestTimeout(service.requestTimeout()));
             rest = builder.build();
-            closers.add(new Closer("http_clients", rest::close));
+            resources.push(new Closer("http_clients", rest::close));
         }
         return rest;
     }
@@ -208,8 +211,7 @@ final class AuthSessionServer implements AutoCloseable {
     }
 
     /** The outbound services are not startup checks (CONTRACT §8); an unreachable one is only worth a warning. */
-    private void reachability(String component, Object service) {
-        Runnable ping = service instanceof UserDirectory users ? users::ping : ((MailSender) service)::ping;
+    private void reachability(String component, Runnable ping) {
         try {
             Bounded.check(component, config.startupCheckTimeout(), ping);
         } catch (Exception e) {
@@ -221,7 +223,7 @@ final class AuthSessionServer implements AutoCloseable {
     private HttpListener listen(String name, ListenAddress address, ApiHandler handler) throws StartupException {
         try {
             HttpListener listener = HttpListener.start(name, address, handler);
-            closers.add(0, new Closer(name + "_listener", () -> listener.stop(config.shutdownTimeout())));
+            listeners.add(listener);
             return listener;
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, () -> "event=listener_failed listener=" + name + " address=" + address.host() + ":"
@@ -246,33 +248,27 @@ final class AuthSessionServer implements AutoCloseable {
 
     private void closeResources() {
         Duration budget = config.shutdownTimeout();
-        List<Thread> listenerStops = new ArrayList<>();
-        List<Closer> others = new ArrayList<>();
-        for (Closer closer : closers) {
-            if (closer.component().endsWith("_listener")) {
-                Thread thread = new Thread(() -> Bounded.run(closer.component(), budget.plusSeconds(6), closer.close()),
-                        "stop-" + closer.component());
-                thread.start();
-                listenerStops.add(thread);
-            } else {
-                others.add(closer);
-            }
+        // Both listeners drain at once; each stop bounds itself (drain budget plus a few seconds to close).
+        List<Thread> stops = new ArrayList<>();
+        for (HttpListener listener : listeners) {
+            Thread stop = new Thread(() -> listener.stop(budget), "stop-listener");
+            stop.start();
+            stops.add(stop);
         }
-        for (Thread thread : listenerStops) {
+        for (Thread stop : stops) {
             try {
-                thread.join(budget.plusSeconds(7).toMillis());
+                stop.join(budget.plusSeconds(7).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        // Reverse order of opening: the Redis client before the embedded Redis it talks to.
-        java.util.Collections.reverse(others);
-        for (Closer closer : others) {
+        listeners.clear();
+        while (!resources.isEmpty()) {
+            Closer closer = resources.pop();
             if (Bounded.run(closer.component(), budget, closer.close())) {
                 LOG.log(Level.INFO, () -> "event=component_closed component=" + closer.component());
             }
         }
-        closers.clear();
         Bounded.run("telemetry", budget, () -> telemetry.close(budget));
     }
 }

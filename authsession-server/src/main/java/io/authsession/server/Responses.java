@@ -14,9 +14,11 @@ final class Responses {
 
     private Responses() {}
 
+    /** Every answer goes through here, so every answer carries JSON and {@code no-store}. */
     static void json(HttpServerExchange exchange, int status, String body) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON);
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
     }
 

@@ -30,11 +30,8 @@ final class Router {
         String[] rawSegments = split(exchange.getRequestPath());
         Set<String> allowed = new LinkedHashSet<>();
         for (Entry entry : entries) {
-            if (!shapeMatches(entry.template, rawSegments)) {
-                continue;
-            }
             List<String> params = new ArrayList<>();
-            if (!matches(entry.template, rawSegments, params)) {
+            if (entry.template.length != rawSegments.length || !matches(entry.template, rawSegments, params)) {
                 continue;
             }
             if (entry.method.equals(exchange.getRequestMethod().toString())) {
@@ -47,10 +44,6 @@ final class Router {
             throw HttpError.methodNotAllowed(String.join(", ", allowed));
         }
         throw HttpError.notFound();
-    }
-
-    private static boolean shapeMatches(String[] template, String[] segments) {
-        return template.length == segments.length;
     }
 
     private static boolean matches(String[] template, String[] segments, List<String> params) {

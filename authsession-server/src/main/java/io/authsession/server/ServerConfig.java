@@ -64,14 +64,22 @@ record ServerConfig(
     static final String STARTUP_CHECK_TIMEOUT = "AUTHSESSION_STARTUP_CHECK_TIMEOUT";
     static final String SHUTDOWN_TIMEOUT = "AUTHSESSION_SHUTDOWN_TIMEOUT";
 
-    private static final Set<String> KNOWN = Set.of(PUBLIC_HTTP_ADDR, INTERNAL_HTTP_ADDR, INTERNAL_API_TOKEN,
+    private static final Set<String> KNOWN = known(PUBLIC_HTTP_ADDR, INTERNAL_HTTP_ADDR, INTERNAL_API_TOKEN,
             CODE_HASH_KEY, CODE_HASH_KEY_PREVIOUS, CONFIRM_IDEMPOTENCY_WINDOW, CHALLENGE_EXPIRED_RETENTION,
             REVOKED_SESSION_RETENTION, USER_SERVICE_MODE, USER_SERVICE_BASE_URL, USER_SERVICE_REQUEST_TIMEOUT,
             MAIL_SERVICE_MODE, MAIL_SERVICE_BASE_URL, MAIL_SERVICE_REQUEST_TIMEOUT, REDIS_ADDR, REDIS_USERNAME,
             REDIS_PASSWORD, REDIS_DB, REDIS_TLS, REDIS_KEY_PREFIX, GATEWAY_SESSION_KEY_PREFIX,
             GATEWAY_SESSION_EVENTS_STREAM, GATEWAY_SESSION_EVENTS_MAXLEN, STARTUP_CHECK_TIMEOUT, SHUTDOWN_TIMEOUT,
-            "AUTHSESSION_CHALLENGE_TTL", "AUTHSESSION_CHALLENGE_MAX_ATTEMPTS", "AUTHSESSION_RESEND_COOLDOWN",
-            "AUTHSESSION_MAX_ACTIVE_SESSIONS_PER_USER", "AUTHSESSION_TEST_REDIS_URL");
+            "AUTHSESSION_TEST_REDIS_URL");
+
+    /** These names plus the runtime settings' environment variables, which {@link RuntimeSettings} owns. */
+    private static Set<String> known(String... names) {
+        Set<String> known = new TreeSet<>(Set.of(names));
+        for (RuntimeSettings.Setting setting : RuntimeSettings.Setting.values()) {
+            known.add(setting.environmentVariable());
+        }
+        return Set.copyOf(known);
+    }
 
     /**
      * A REST service: where it is and how long one attempt may take.

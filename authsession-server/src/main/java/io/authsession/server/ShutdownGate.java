@@ -28,7 +28,6 @@ final class ShutdownGate implements HttpHandler {
         if (closed) {
             finished();
             exchange.getResponseHeaders().put(Headers.CONNECTION, "close");
-            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
             exchange.setPersistent(false);
             Responses.error(exchange, 503, "service_unavailable", "the service is shutting down; retry", Map.of());
             return;
