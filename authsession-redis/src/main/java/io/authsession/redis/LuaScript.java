@@ -11,8 +11,8 @@ import java.util.HexFormat;
 /** One Lua script from the classpath, with the SHA-1 Redis knows it by. */
 final class LuaScript {
     static final LuaScript CHALLENGE_CREATE = load("challenge_create");
-    static final LuaScript CHALLENGE_ATTEMPT = load("challenge_attempt");
-    static final LuaScript CHALLENGE_CONFIRM = load("challenge_confirm");
+    static final LuaScript CHALLENGE_ATTEMPT = load("challenge_lib", "challenge_attempt");
+    static final LuaScript CHALLENGE_CONFIRM = load("challenge_lib", "challenge_confirm");
     static final LuaScript CHALLENGE_DELIVERY_FAILED = load("challenge_delivery_failed");
     static final LuaScript THROTTLE_ACQUIRE = load("throttle_acquire");
     static final LuaScript THROTTLE_RELEASE = load("throttle_release");

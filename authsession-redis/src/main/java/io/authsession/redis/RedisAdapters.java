@@ -1,5 +1,6 @@
 package io.authsession.redis;
 
+import io.authsession.core.AuthSession;
 import io.authsession.core.domain.RuntimeSettings;
 import io.authsession.core.port.ChallengeStore;
 import io.authsession.core.port.ConfigProvider;
@@ -20,10 +21,7 @@ import redis.clients.jedis.SslOptions;
  * <pre>{@code
  * try (RedisAdapters redis = RedisAdapters.create(RedisSettings.builder().address("redis:6379").build(),
  *         Clock.systemUTC(), RuntimeSettings.DEFAULTS)) {
- *     AuthSession auth = AuthSession.builder()
- *             .challengeStore(redis.challengeStore()).sessionStore(redis.sessionStore())
- *             .resendThrottle(redis.resendThrottle()).configProvider(redis.configProvider())
- *             .projectionPublisher(redis.projectionPublisher())
+ *     AuthSession auth = redis.configure(AuthSession.builder())
  *             // user directory, mail sender, code hash key ...
  *             .build();
  * }
@@ -64,6 +62,15 @@ public final class RedisAdapters implements AutoCloseable {
     public static RedisAdapters create(RedisSettings settings, Clock clock, RuntimeSettings runtimeDefaults) {
         return new RedisAdapters(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"),
                 Objects.requireNonNull(runtimeDefaults, "runtimeDefaults"));
+    }
+
+    /** Sets the five store ports of the builder to these adapters; the user directory and mail sender remain. */
+    public AuthSession.Builder configure(AuthSession.Builder builder) {
+        return builder.challengeStore(challengeStore)
+                .sessionStore(sessionStore)
+                .resendThrottle(resendThrottle)
+                .configProvider(configProvider)
+                .projectionPublisher(projectionPublisher);
     }
 
     public ChallengeStore challengeStore() {

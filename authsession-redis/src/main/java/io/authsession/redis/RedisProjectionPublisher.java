@@ -30,9 +30,6 @@ final class RedisProjectionPublisher implements ProjectionPublisher {
     /** One round trip for all snapshots. */
     @Override
     public List<PublishOutcome> publishAll(List<SessionSnapshot> snapshots) {
-        if (snapshots.size() == 1) {
-            return List.of(publish(snapshots.get(0)));
-        }
         return redis.evalPipelined("publish projection", LuaScript.PROJECTION_PUBLISH,
                         snapshots.stream().map(this::keysOf).toList(), snapshots.stream().map(this::argsOf).toList())
                 .stream()

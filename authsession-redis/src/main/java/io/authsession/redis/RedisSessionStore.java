@@ -64,9 +64,9 @@ final class RedisSessionStore implements SessionStore {
         List<?> reply = (List<?>) redis.eval("list sessions", LuaScript.SESSION_LIST,
                 List.of(keys.activeSessions(userId), keys.revokedSessions(userId)),
                 List.of(keys.sessionKeyPrefixOfUser(userId), Hashes.millis(clock.instant()), which));
+        // The script already dropped purged sessions (their index score is their purge time).
         return reply.stream()
                 .map(Hashes::fromFlat)
-                .filter(fields -> !isPurged(fields))
                 .map(RedisSessionStore::sessionOf)
                 .sorted(DeviceSession.NEWEST_FIRST)
                 .toList();

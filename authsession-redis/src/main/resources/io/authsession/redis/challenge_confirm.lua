@@ -4,19 +4,17 @@
 -- ARGV[5]  new purge time (ms)   ARGV[6]  its TTL (ms)
 -- Returns  {'confirmed'} | {'already_confirmed', session id, user id} | {'expired'} | {'too_many_attempts'}
 --          | {'not_found'}
-local now, max = tonumber(ARGV[1]), tonumber(ARGV[2])
 local c = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'attempts', 'purge_at', 'session_id', 'user_id')
-if not c[1] or tonumber(c[4]) <= now then
-  return {'not_found'}
+local refused = refusal(c, tonumber(ARGV[1]), tonumber(ARGV[2]))
+if refused == 'not_found' then
+  return {refused}
 end
+-- A concurrent confirm won: its session is the answer, whatever the attempts since.
 if c[1] == 'confirmed_pending_expire' then
   return {'already_confirmed', c[5], c[6]}
 end
-if now >= tonumber(c[2]) then
-  return {'expired'}
-end
-if tonumber(c[3]) >= max then
-  return {'too_many_attempts'}
+if refused then
+  return {refused}
 end
 redis.call('HSET', KEYS[1], 'status', 'confirmed_pending_expire', 'session_id', ARGV[3], 'user_id', ARGV[4],
   'purge_at', ARGV[5])

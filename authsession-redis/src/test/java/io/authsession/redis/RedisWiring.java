@@ -22,13 +22,8 @@ final class RedisWiring {
 
     RedisWiring(TestRedis testRedis, RedisSettings settings) {
         redis = testRedis.adapters(settings, clock);
-        auth = AuthSession.builder()
+        auth = redis.configure(AuthSession.builder())
                 .clock(clock)
-                .challengeStore(redis.challengeStore())
-                .sessionStore(redis.sessionStore())
-                .resendThrottle(redis.resendThrottle())
-                .configProvider(redis.configProvider())
-                .projectionPublisher(redis.projectionPublisher())
                 .userDirectory(users)
                 .mailSender(mail)
                 .codeHashKey(AuthSessionFixture.CODE_HASH_KEY)

@@ -119,12 +119,7 @@ final class AuthSessionServer implements AutoCloseable {
         reachability("user_service", users::ping);
         reachability("mail_service", mail::ping);
 
-        AuthSession.Builder builder = AuthSession.builder()
-                .challengeStore(redis.challengeStore())
-                .sessionStore(redis.sessionStore())
-                .resendThrottle(redis.resendThrottle())
-                .configProvider(redis.configProvider())
-                .projectionPublisher(redis.projectionPublisher())
+        AuthSession.Builder builder = redis.configure(AuthSession.builder())
                 .userDirectory(users)
                 .mailSender(mail)
                 .codeHashKey(codeHashKey)

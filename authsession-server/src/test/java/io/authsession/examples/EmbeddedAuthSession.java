@@ -22,12 +22,7 @@ public final class EmbeddedAuthSession implements AutoCloseable {
                 .userServiceBaseUrl(userService).userServiceRequestTimeout(Duration.ofSeconds(2))
                 .mailServiceBaseUrl(mailService).mailServiceRequestTimeout(Duration.ofSeconds(5))
                 .build();
-        auth = AuthSession.builder()
-                .challengeStore(redis.challengeStore())
-                .sessionStore(redis.sessionStore())
-                .resendThrottle(redis.resendThrottle())
-                .configProvider(redis.configProvider())
-                .projectionPublisher(redis.projectionPublisher())
+        auth = redis.configure(AuthSession.builder())
                 .userDirectory(rest.userDirectory().orElseThrow())
                 .mailSender(rest.mailSender().orElseThrow())
                 .codeHashKey(key)

@@ -2,7 +2,6 @@ package io.authsession.testkit;
 
 import io.authsession.core.domain.Challenge;
 import io.authsession.core.domain.ChallengeStatus;
-import io.authsession.core.domain.DeliveryState;
 import io.authsession.core.port.AttemptOutcome;
 import io.authsession.core.port.ChallengeStore;
 import io.authsession.core.port.ConfirmOutcome;
@@ -67,8 +66,7 @@ public final class InMemoryChallengeStore implements ChallengeStore {
                 return entry;
             }
             outcome.set(AttemptOutcome.COUNTED);
-            return new Entry(new Challenge(c.id(), c.email(), c.status(), c.delivery(), c.codeHash(),
-                    c.failedAttempts() + 1, c.createdAt(), c.expiresAt(), c.confirmation()), entry.purgeAt);
+            return new Entry(c.withFailedAttempt(), entry.purgeAt);
         });
         return outcome.get();
     }
@@ -97,9 +95,7 @@ public final class InMemoryChallengeStore implements ChallengeStore {
                 return entry;
             }
             outcome.set(ConfirmOutcome.confirmed(confirmation));
-            return new Entry(new Challenge(c.id(), c.email(), ChallengeStatus.CONFIRMED_PENDING_EXPIRE, c.delivery(),
-                    c.codeHash(), c.failedAttempts(), c.createdAt(), c.expiresAt(), Optional.of(confirmation)),
-                    purgeAt);
+            return new Entry(c.confirmedAs(confirmation), purgeAt);
         });
         return outcome.get();
     }
@@ -107,14 +103,9 @@ public final class InMemoryChallengeStore implements ChallengeStore {
     @Override
     public void markDeliveryFailed(String challengeId) {
         faults.check();
-        entries.computeIfPresent(challengeId, (id, entry) -> {
-            Challenge c = entry.challenge;
-            if (c.status() != ChallengeStatus.PENDING_CONFIRMATION) {
-                return entry;
-            }
-            return new Entry(new Challenge(c.id(), c.email(), c.status(), DeliveryState.FAILED, Optional.empty(),
-                    c.failedAttempts(), c.createdAt(), c.expiresAt(), c.confirmation()), entry.purgeAt);
-        });
+        entries.computeIfPresent(challengeId, (id, entry) -> entry.challenge.status() == ChallengeStatus.PENDING_CONFIRMATION
+                ? new Entry(entry.challenge.withDeliveryFailed(), entry.purgeAt)
+                : entry);
     }
 
     @Override

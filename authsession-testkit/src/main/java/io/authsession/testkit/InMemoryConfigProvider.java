@@ -4,7 +4,6 @@ import io.authsession.core.domain.RuntimeSettings;
 import io.authsession.core.port.ConfigProvider;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryConfigProvider implements ConfigProvider {
     private final RuntimeSettings defaults;
     private final Map<String, String> fields = new ConcurrentHashMap<>();
-    private final Set<String> invalidFields = ConcurrentHashMap.newKeySet();
     private final Faults faults = new Faults("config_provider");
 
     /** A provider with the contract defaults. */
@@ -38,11 +36,6 @@ public final class InMemoryConfigProvider implements ConfigProvider {
         fields.remove(setting.field());
     }
 
-    /** The fields that were found invalid (and ignored) so far. */
-    public Set<String> invalidFields() {
-        return Set.copyOf(invalidFields);
-    }
-
     /** The next {@code calls} pings fail; {@link #current()} never fails, as the port promises. */
     public void failNextCalls(int calls) {
         faults.failNext(calls);
@@ -50,7 +43,7 @@ public final class InMemoryConfigProvider implements ConfigProvider {
 
     @Override
     public RuntimeSettings current() {
-        return defaults.overriddenBy(Map.copyOf(fields), (setting, problem) -> invalidFields.add(setting.field()));
+        return defaults.overriddenBy(Map.copyOf(fields), (setting, problem) -> { });
     }
 
     @Override

@@ -21,7 +21,6 @@ public final class InMemoryUserDirectory implements UserDirectory {
     private final Map<String, Boolean> blockedById = new HashMap<>();
     private final AtomicInteger resolveCalls = new AtomicInteger();
     private final AtomicInteger ensureCalls = new AtomicInteger();
-    private final AtomicInteger blockCalls = new AtomicInteger();
     private final Faults faults = new Faults("user_service");
 
     /** The next {@code calls} calls fail as if the user service were down. */
@@ -59,10 +58,6 @@ public final class InMemoryUserDirectory implements UserDirectory {
         return ensureCalls.get();
     }
 
-    public int blockCalls() {
-        return blockCalls.get();
-    }
-
     @Override
     public synchronized UserLookup resolveByEmail(EmailAddress email) {
         resolveCalls.incrementAndGet();
@@ -84,7 +79,6 @@ public final class InMemoryUserDirectory implements UserDirectory {
 
     @Override
     public synchronized void block(String userId, String reason) {
-        blockCalls.incrementAndGet();
         faults.check();
         if (!blockedById.containsKey(userId)) {
             throw new AuthSessionException(ErrorCode.USER_NOT_FOUND, "no such user");

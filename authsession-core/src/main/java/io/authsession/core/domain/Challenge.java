@@ -67,6 +67,24 @@ public record Challenge(
                 createdAt, expiresAt, Optional.empty());
     }
 
+    /** This challenge with one more failed attempt. */
+    public Challenge withFailedAttempt() {
+        return new Challenge(id, email, status, delivery, codeHash, failedAttempts + 1, createdAt, expiresAt,
+                confirmation);
+    }
+
+    /** This challenge confirmed into the given session. */
+    public Challenge confirmedAs(Confirmation confirmedSession) {
+        return new Challenge(id, email, ChallengeStatus.CONFIRMED_PENDING_EXPIRE, delivery, codeHash, failedAttempts,
+                createdAt, expiresAt, Optional.of(confirmedSession));
+    }
+
+    /** This challenge after its delivery failed: the code hash is discarded, so no code can ever match. */
+    public Challenge withDeliveryFailed() {
+        return new Challenge(id, email, status, DeliveryState.FAILED, Optional.empty(), failedAttempts, createdAt,
+                expiresAt, confirmation);
+    }
+
     /** Whether the code lifetime has ended; only meaningful while pending. */
     public boolean isExpiredAt(Instant now) {
         return status == ChallengeStatus.PENDING_CONFIRMATION && !now.isBefore(expiresAt);
