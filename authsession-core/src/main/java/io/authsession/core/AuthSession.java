@@ -2,6 +2,7 @@ package io.authsession.core;
 
 import io.authsession.core.domain.DeviceSession;
 import io.authsession.core.domain.SessionStatus;
+import io.authsession.core.error.AuthSessionException;
 import io.authsession.core.port.ChallengeStore;
 import io.authsession.core.port.ConfigProvider;
 import io.authsession.core.port.MailSender;

@@ -6,6 +6,8 @@ import io.authsession.core.domain.DeviceSession;
 import io.authsession.core.domain.DeviceSessionIds;
 import io.authsession.core.domain.RuntimeSettings;
 import io.authsession.core.domain.SessionStatus;
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.ErrorCode;
 import io.authsession.core.port.AttemptOutcome;
 import io.authsession.core.port.ConfirmOutcome;
 import io.authsession.core.port.EnsuredUser;
@@ -59,7 +61,7 @@ final class ConfirmEmailCode {
             };
         }
         if (challenge.status() == ChallengeStatus.CONFIRMED_PENDING_EXPIRE) {
-            return establish(challenge.confirmation().orElseThrow(), request, settings, now, true);
+            return createAndProject(challenge.confirmation().orElseThrow(), request, settings, now, true);
         }
 
         EnsuredUser user = w.users().ensureByEmail(challenge.email());
@@ -71,9 +73,9 @@ final class ConfirmEmailCode {
         ConfirmOutcome outcome = w.challenges().confirm(
                 challengeId, candidate, maxAttempts, now.plus(w.confirmIdempotencyWindow()));
         return switch (outcome.kind()) {
-            case CONFIRMED -> establish(candidate, request, settings, now, false);
+            case CONFIRMED -> createAndProject(candidate, request, settings, now, false);
             // A concurrent confirm of the same challenge won: answer with its session, like a replay.
-            case ALREADY_CONFIRMED -> establish(outcome.confirmation().orElseThrow(), request, settings, now, true);
+            case ALREADY_CONFIRMED -> createAndProject(outcome.confirmation().orElseThrow(), request, settings, now, true);
             case EXPIRED -> throw expired();
             case TOO_MANY_ATTEMPTS -> throw tooManyAttempts();
             case NOT_FOUND -> throw notFound();
@@ -84,7 +86,7 @@ final class ConfirmEmailCode {
      * Creates the confirmed session unless it exists (a replay finds it, and never turns a revoked one active),
      * then publishes the current snapshots. Publishing again is what repairs a projection that failed before.
      */
-    private Result establish(Challenge.Confirmation confirmation, ConfirmRequest request, RuntimeSettings settings,
+    private Result createAndProject(Challenge.Confirmation confirmation, ConfirmRequest request, RuntimeSettings settings,
             Instant now, boolean replayed) {
         DeviceSession candidate = DeviceSession.active(confirmation.deviceSessionId(), confirmation.userId(), now,
                 request.deviceName(), request.clientPublicKey());

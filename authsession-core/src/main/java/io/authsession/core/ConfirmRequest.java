@@ -1,5 +1,6 @@
 package io.authsession.core;
 
+import io.authsession.core.error.AuthSessionException;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;

@@ -2,6 +2,8 @@ package io.authsession.core;
 
 import io.authsession.core.domain.DeviceSession;
 import io.authsession.core.domain.SessionStatus;
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.ErrorCode;
 import io.authsession.core.port.Revocation;
 import java.time.Instant;
 import java.util.List;

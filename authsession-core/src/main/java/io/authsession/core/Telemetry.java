@@ -1,6 +1,8 @@
 package io.authsession.core;
 
 import io.authsession.core.domain.DeliveryState;
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.ErrorCode;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

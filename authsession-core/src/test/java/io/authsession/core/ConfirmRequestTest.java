@@ -3,6 +3,8 @@ package io.authsession.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.ErrorCode;
 import java.util.Base64;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;

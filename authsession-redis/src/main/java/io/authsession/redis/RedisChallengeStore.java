@@ -34,36 +34,36 @@ final class RedisChallengeStore implements ChallengeStore {
         fields.put("delivery", challenge.delivery().wireName());
         challenge.codeHash().ifPresent(hash -> fields.put("code_hash", hash));
         fields.put("attempts", Integer.toString(challenge.failedAttempts()));
-        fields.put("created_at", Hashes.millis(challenge.createdAt()));
-        fields.put("expires_at", Hashes.millis(challenge.expiresAt()));
-        fields.put("purge_at", Hashes.millis(purgeAt));
+        fields.put("created_at", RedisReplies.millis(challenge.createdAt()));
+        fields.put("expires_at", RedisReplies.millis(challenge.expiresAt()));
+        fields.put("purge_at", RedisReplies.millis(purgeAt));
         challenge.confirmation().ifPresent(confirmation -> {
             fields.put("session_id", confirmation.deviceSessionId());
             fields.put("user_id", confirmation.userId());
         });
         List<String> args = new java.util.ArrayList<>();
-        args.add(Hashes.ttlMillis(purgeAt, clock.instant()));
-        args.addAll(Hashes.flat(fields));
+        args.add(RedisReplies.ttlMillis(purgeAt, clock.instant()));
+        args.addAll(RedisReplies.flat(fields));
         redis.eval("create challenge", LuaScript.CHALLENGE_CREATE, List.of(keys.challenge(challenge.id())), args);
     }
 
     @Override
     public Optional<Challenge> find(String challengeId) {
         Map<String, String> fields = redis.run("find challenge", client -> client.hgetAll(keys.challenge(challengeId)));
-        if (fields.isEmpty() || !clock.instant().isBefore(Hashes.instant(Hashes.required(fields, "purge_at")))) {
+        if (fields.isEmpty() || !clock.instant().isBefore(RedisReplies.instant(RedisReplies.required(fields, "purge_at")))) {
             return Optional.empty();
         }
         Optional<Challenge.Confirmation> confirmation = Optional.ofNullable(fields.get("session_id"))
-                .map(sessionId -> new Challenge.Confirmation(sessionId, Hashes.required(fields, "user_id")));
+                .map(sessionId -> new Challenge.Confirmation(sessionId, RedisReplies.required(fields, "user_id")));
         return Optional.of(new Challenge(
                 challengeId,
-                EmailAddress.parse(Hashes.required(fields, "email")),
-                ChallengeStatus.fromWireName(Hashes.required(fields, "status")),
-                DeliveryState.fromWireName(Hashes.required(fields, "delivery")),
+                EmailAddress.parse(RedisReplies.required(fields, "email")),
+                ChallengeStatus.fromWireName(RedisReplies.required(fields, "status")),
+                DeliveryState.fromWireName(RedisReplies.required(fields, "delivery")),
                 Optional.ofNullable(fields.get("code_hash")),
-                Integer.parseInt(Hashes.required(fields, "attempts")),
-                Hashes.instant(Hashes.required(fields, "created_at")),
-                Hashes.instant(Hashes.required(fields, "expires_at")),
+                Integer.parseInt(RedisReplies.required(fields, "attempts")),
+                RedisReplies.instant(RedisReplies.required(fields, "created_at")),
+                RedisReplies.instant(RedisReplies.required(fields, "expires_at")),
                 confirmation));
     }
 
@@ -85,7 +85,7 @@ final class RedisChallengeStore implements ChallengeStore {
         List<?> reply = (List<?>) redis.eval("confirm challenge", LuaScript.CHALLENGE_CONFIRM,
                 List.of(keys.challenge(challengeId)),
                 List.of(now(), Integer.toString(maxAttempts), confirmation.deviceSessionId(), confirmation.userId(),
-                        Hashes.millis(purgeAt), Hashes.ttlMillis(purgeAt, clock.instant())));
+                        RedisReplies.millis(purgeAt), RedisReplies.ttlMillis(purgeAt, clock.instant())));
         return switch ((String) reply.get(0)) {
             case "confirmed" -> ConfirmOutcome.confirmed(confirmation);
             case "already_confirmed" -> ConfirmOutcome.alreadyConfirmed(
@@ -108,6 +108,6 @@ final class RedisChallengeStore implements ChallengeStore {
     }
 
     private String now() {
-        return Hashes.millis(clock.instant());
+        return RedisReplies.millis(clock.instant());
     }
 }

@@ -1,6 +1,6 @@
 package io.authsession.redis;
 
-import io.authsession.core.DependencyUnavailableException;
+import io.authsession.core.error.DependencyUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -49,7 +49,7 @@ final class RedisProjectionPublisher implements ProjectionPublisher {
     private List<String> argsOf(SessionSnapshot snapshot) {
         DeviceSession session = snapshot.session();
         Instant now = clock.instant();
-        String ttl = snapshot.expiresAt().map(expiresAt -> Hashes.ttlMillis(expiresAt, now)).orElse("0");
+        String ttl = snapshot.expiresAt().map(expiresAt -> RedisReplies.ttlMillis(expiresAt, now)).orElse("0");
         return List.of(Long.toString(session.revision()), snapshot.json(), ttl, maxLength, session.id(),
                 session.userId(), session.status().wireName());
     }

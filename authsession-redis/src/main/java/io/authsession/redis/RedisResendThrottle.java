@@ -25,7 +25,7 @@ final class RedisResendThrottle implements ResendThrottle {
     public Optional<ThrottlePermit> tryAcquire(EmailAddress email, Duration window) {
         String token = UUID.randomUUID().toString();
         Object opened = redis.eval("take resend window", LuaScript.THROTTLE_ACQUIRE, List.of(keys.resendWindow(email)),
-                List.of(token, Hashes.millis(clock.instant()), Long.toString(Math.max(1, window.toMillis()))));
+                List.of(token, RedisReplies.millis(clock.instant()), Long.toString(Math.max(1, window.toMillis()))));
         return Long.valueOf(1).equals(opened) ? Optional.of(new ThrottlePermit(email, token)) : Optional.empty();
     }
 

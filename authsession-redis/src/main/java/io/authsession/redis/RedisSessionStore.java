@@ -36,17 +36,17 @@ final class RedisSessionStore implements SessionStore {
         }
         Instant now = clock.instant();
         List<String> args = new ArrayList<>(List.of(
-                keys.sessionKeyPrefixOfUser(session.userId()), Hashes.millis(now), Integer.toString(maxActiveSessions),
-                Hashes.millis(revokedPurgeAt), Hashes.ttlMillis(revokedPurgeAt, now),
-                session.id(), Hashes.millis(session.createdAt())));
-        args.addAll(Hashes.flat(fieldsOf(session)));
+                keys.sessionKeyPrefixOfUser(session.userId()), RedisReplies.millis(now), Integer.toString(maxActiveSessions),
+                RedisReplies.millis(revokedPurgeAt), RedisReplies.ttlMillis(revokedPurgeAt, now),
+                session.id(), RedisReplies.millis(session.createdAt())));
+        args.addAll(RedisReplies.flat(fieldsOf(session)));
         List<?> reply = (List<?>) redis.eval("create session", LuaScript.SESSION_CREATE,
                 List.of(keys.session(session.id()), keys.activeSessions(session.userId()),
                         keys.revokedSessions(session.userId())), args);
         List<DeviceSession> limited = ((List<?>) reply.get(2)).stream()
-                .map(fields -> sessionOf(Hashes.fromFlat(fields)))
+                .map(fields -> sessionOf(RedisReplies.fromFlat(fields)))
                 .toList();
-        return new SessionCreation(sessionOf(Hashes.fromFlat(reply.get(1))), Long.valueOf(1).equals(reply.get(0)), limited);
+        return new SessionCreation(sessionOf(RedisReplies.fromFlat(reply.get(1))), Long.valueOf(1).equals(reply.get(0)), limited);
     }
 
     @Override
@@ -63,10 +63,10 @@ final class RedisSessionStore implements SessionStore {
         String which = status.map(SessionStatus::wireName).orElse("all");
         List<?> reply = (List<?>) redis.eval("list sessions", LuaScript.SESSION_LIST,
                 List.of(keys.activeSessions(userId), keys.revokedSessions(userId)),
-                List.of(keys.sessionKeyPrefixOfUser(userId), Hashes.millis(clock.instant()), which));
+                List.of(keys.sessionKeyPrefixOfUser(userId), RedisReplies.millis(clock.instant()), which));
         // The script already dropped purged sessions (their index score is their purge time).
         return reply.stream()
-                .map(Hashes::fromFlat)
+                .map(RedisReplies::fromFlat)
                 .map(RedisSessionStore::sessionOf)
                 .sorted(DeviceSession.NEWEST_FIRST)
                 .toList();
@@ -86,7 +86,7 @@ final class RedisSessionStore implements SessionStore {
             return Optional.empty();
         }
         List<?> result = (List<?>) reply;
-        return Optional.of(new Revocation(sessionOf(Hashes.fromFlat(result.get(1))), Long.valueOf(1).equals(result.get(0))));
+        return Optional.of(new Revocation(sessionOf(RedisReplies.fromFlat(result.get(1))), Long.valueOf(1).equals(result.get(0))));
     }
 
     @Override
@@ -96,7 +96,7 @@ final class RedisSessionStore implements SessionStore {
                 revocationArgs(userId, reason, at, purgeAt));
         return reply.stream()
                 .map(entry -> (List<?>) entry)
-                .map(entry -> new Revocation(sessionOf(Hashes.fromFlat(entry.get(1))), Long.valueOf(1).equals(entry.get(0))))
+                .map(entry -> new Revocation(sessionOf(RedisReplies.fromFlat(entry.get(1))), Long.valueOf(1).equals(entry.get(0))))
                 .sorted((a, b) -> DeviceSession.NEWEST_FIRST.compare(a.session(), b.session()))
                 .toList();
     }
@@ -108,12 +108,12 @@ final class RedisSessionStore implements SessionStore {
 
     private List<String> revocationArgs(String userId, String reason, Instant at, Instant purgeAt) {
         Instant now = clock.instant();
-        return List.of(keys.sessionKeyPrefixOfUser(userId), Hashes.millis(now), reason, Hashes.millis(at),
-                Hashes.millis(purgeAt), Hashes.ttlMillis(purgeAt, now));
+        return List.of(keys.sessionKeyPrefixOfUser(userId), RedisReplies.millis(now), reason, RedisReplies.millis(at),
+                RedisReplies.millis(purgeAt), RedisReplies.ttlMillis(purgeAt, now));
     }
 
     private boolean isPurged(Map<String, String> fields) {
-        return Hashes.optionalInstant(fields, "purge_at").filter(purgeAt -> !clock.instant().isBefore(purgeAt)).isPresent();
+        return RedisReplies.optionalInstant(fields, "purge_at").filter(purgeAt -> !clock.instant().isBefore(purgeAt)).isPresent();
     }
 
     private static Map<String, String> fieldsOf(DeviceSession session) {
@@ -121,9 +121,9 @@ final class RedisSessionStore implements SessionStore {
         fields.put("device_session_id", session.id());
         fields.put("user_id", session.userId());
         fields.put("status", session.status().wireName());
-        fields.put("created_at", Hashes.millis(session.createdAt()));
+        fields.put("created_at", RedisReplies.millis(session.createdAt()));
         fields.put("revision", Long.toString(session.revision()));
-        session.revokedAt().ifPresent(at -> fields.put("revoked_at", Hashes.millis(at)));
+        session.revokedAt().ifPresent(at -> fields.put("revoked_at", RedisReplies.millis(at)));
         session.revokeReason().ifPresent(reason -> fields.put("revoke_reason", reason));
         session.deviceName().ifPresent(name -> fields.put("device_name", name));
         session.clientPublicKey().ifPresent(key -> fields.put("client_public_key", key));
@@ -132,12 +132,12 @@ final class RedisSessionStore implements SessionStore {
 
     private static DeviceSession sessionOf(Map<String, String> fields) {
         return new DeviceSession(
-                Hashes.required(fields, "device_session_id"),
-                Hashes.required(fields, "user_id"),
-                SessionStatus.fromWireName(Hashes.required(fields, "status")),
-                Hashes.instant(Hashes.required(fields, "created_at")),
-                Long.parseLong(Hashes.required(fields, "revision")),
-                Hashes.optionalInstant(fields, "revoked_at"),
+                RedisReplies.required(fields, "device_session_id"),
+                RedisReplies.required(fields, "user_id"),
+                SessionStatus.fromWireName(RedisReplies.required(fields, "status")),
+                RedisReplies.instant(RedisReplies.required(fields, "created_at")),
+                Long.parseLong(RedisReplies.required(fields, "revision")),
+                RedisReplies.optionalInstant(fields, "revoked_at"),
                 Optional.ofNullable(fields.get("revoke_reason")),
                 Optional.ofNullable(fields.get("device_name")),
                 Optional.ofNullable(fields.get("client_public_key")));

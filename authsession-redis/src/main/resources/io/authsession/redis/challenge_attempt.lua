@@ -1,4 +1,5 @@
 -- Counts a wrong code, after the checks of the confirm table in order.
+-- Needs challenge_lib.lua prepended (LuaScript does): refusal.
 -- KEYS[1]  the challenge hash
 -- ARGV[1]  now (ms, service clock)   ARGV[2]  maximum failed attempts
 -- Returns  'counted' | 'too_many_attempts' | 'expired' | 'not_found'

@@ -1,4 +1,5 @@
 -- Moves a pending challenge to confirmed, remembering the session, and re-TTLs it to the idempotency window.
+-- Needs challenge_lib.lua prepended (LuaScript does): refusal.
 -- KEYS[1]  the challenge hash
 -- ARGV[1]  now (ms)   ARGV[2]  maximum failed attempts   ARGV[3]  device session id   ARGV[4]  user id
 -- ARGV[5]  new purge time (ms)   ARGV[6]  its TTL (ms)

@@ -1,4 +1,5 @@
 -- Creates a session unless its id exists, then revokes the user's oldest other active sessions beyond the limit.
+-- Needs session_lib.lua prepended (LuaScript does): revoke_session, prune_revoked, expire_revoked_index.
 -- KEYS[1]  session hash   KEYS[2]  user's active index   KEYS[3]  user's revoked index
 -- ARGV[1]  session key prefix   ARGV[2]  now (ms)   ARGV[3]  active session limit, 0 for none
 -- ARGV[4]  purge time of limit revocations (ms)   ARGV[5]  their TTL (ms)

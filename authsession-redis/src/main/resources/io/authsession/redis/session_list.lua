@@ -1,4 +1,5 @@
 -- Lists a user's sessions (unordered; the caller sorts). Entries whose record is gone are dropped from the index,
+-- Needs session_lib.lua prepended (LuaScript does): revoke_session, prune_revoked, expire_revoked_index.
 -- so a listing never returns a session that no longer exists.
 -- KEYS[1]  user's active index   KEYS[2]  user's revoked index
 -- ARGV[1]  session key prefix   ARGV[2]  now (ms)   ARGV[3]  'all' | 'active' | 'revoked'

@@ -1,4 +1,5 @@
 -- Revokes one session; a revoked one is returned unchanged.
+-- Needs session_lib.lua prepended (LuaScript does): revoke_session, prune_revoked, expire_revoked_index.
 -- KEYS[1]  session hash   KEYS[2]  owner's active index   KEYS[3]  owner's revoked index
 -- ARGV[1]  session key prefix   ARGV[2]  now (ms)   ARGV[3]  reason   ARGV[4]  revoked at (ms)
 -- ARGV[5]  purge time (ms)   ARGV[6]  TTL (ms)

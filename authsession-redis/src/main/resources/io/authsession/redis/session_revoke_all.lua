@@ -1,4 +1,5 @@
 -- Revokes every active session of a user, then returns every revoked session of the user.
+-- Needs session_lib.lua prepended (LuaScript does): revoke_session, prune_revoked, expire_revoked_index.
 -- KEYS[1]  user's active index   KEYS[2]  user's revoked index
 -- ARGV[1]  session key prefix   ARGV[2]  now (ms)   ARGV[3]  reason   ARGV[4]  revoked at (ms)
 -- ARGV[5]  purge time (ms)   ARGV[6]  TTL (ms)

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.authsession.core.ConfirmedLogin;
-import io.authsession.core.DependencyUnavailableException;
 import io.authsession.core.domain.SessionStatus;
+import io.authsession.core.error.DependencyUnavailableException;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -21,37 +21,37 @@ import redis.clients.jedis.Jedis;
 class RedisAclTest {
     private static final int DATABASE = 3;
 
-    private final TestRedis testRedis = new TestRedis();
+    private final TestKeyspace keyspace = new TestKeyspace();
     private final String user = "authsession-test-" + UUID.randomUUID();
     private final String password = UUID.randomUUID().toString();
 
     @AfterEach
     void dropUser() throws Exception {
-        if (testRedis.server.isPrivate()) {
+        if (keyspace.server.isPrivate()) {
             admin(jedis -> jedis.aclDelUser(user));
         }
-        testRedis.close();
+        keyspace.close();
     }
 
     private <T> T admin(java.util.function.Function<Jedis, T> call) {
-        try (Jedis jedis = new Jedis(testRedis.server.host(), testRedis.server.port())) {
+        try (Jedis jedis = new Jedis(keyspace.server.host(), keyspace.server.port())) {
             return call.apply(jedis);
         }
     }
 
     private RedisSettings aclSettings(String password) {
-        return testRedis.settings().toBuilder().username(user).password(password).database(DATABASE).build();
+        return keyspace.settings().toBuilder().username(user).password(password).database(DATABASE).build();
     }
 
     @Test
     @DisplayName("a full flow works as an ACL user limited to authsession's key names, in database 3")
     void fullFlow() {
-        assumeTrue(testRedis.server.isPrivate(), "needs a test server of its own to create ACL users");
-        String ns = testRedis.namespace;
+        assumeTrue(keyspace.server.isPrivate(), "needs a test server of its own to create ACL users");
+        String ns = keyspace.namespace;
         admin(jedis -> jedis.aclSetUser(user, "on", ">" + password, "+@all", "-@dangerous", "+info",
                 "~" + ns + "authsession:*", "~" + ns + "gateway:session:*", "~" + ns + "gateway:session_events"));
 
-        RedisWiring w = new RedisWiring(testRedis, aclSettings(password));
+        RedisWiring w = new RedisWiring(keyspace, aclSettings(password));
         w.redis.challengeStore().ping();
         ConfirmedLogin first = w.login("acl@example.com");
         w.clock.advance(java.time.Duration.ofMinutes(2));
@@ -74,9 +74,9 @@ class RedisAclTest {
     @Test
     @DisplayName("a wrong password is a dependency failure on ping")
     void wrongPassword() {
-        assumeTrue(testRedis.server.isPrivate(), "needs a test server of its own to create ACL users");
+        assumeTrue(keyspace.server.isPrivate(), "needs a test server of its own to create ACL users");
         admin(jedis -> jedis.aclSetUser(user, "on", ">" + password, "+@all", "~*"));
-        RedisAdapters adapters = testRedis.adapters(aclSettings("wrong"), java.time.Clock.systemUTC());
+        RedisAdapters adapters = keyspace.adapters(aclSettings("wrong"), java.time.Clock.systemUTC());
         assertThatThrownBy(() -> adapters.sessionStore().ping()).isInstanceOf(DependencyUnavailableException.class);
     }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.authsession.core.DependencyUnavailableException;
 import io.authsession.core.domain.DeviceSession;
 import io.authsession.core.domain.DeviceSessionIds;
 import io.authsession.core.domain.RuntimeSettings;
 import io.authsession.core.domain.SessionSnapshot;
+import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.ConfigProvider;
 import io.authsession.core.port.SessionStore;
 import io.authsession.testkit.MutableClock;
@@ -32,12 +32,12 @@ import redis.clients.jedis.Jedis;
 class RedisAdaptersTest {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final TestRedis testRedis = new TestRedis();
+    private final TestKeyspace keyspace = new TestKeyspace();
     private final MutableClock clock = MutableClock.create();
 
     @AfterEach
     void close() throws Exception {
-        testRedis.close();
+        keyspace.close();
     }
 
     private DeviceSession newSession(String userId) {
@@ -55,7 +55,7 @@ class RedisAdaptersTest {
             try (ServerSocket socket = new ServerSocket(0)) {
                 closedPort = socket.getLocalPort();
             }
-            RedisAdapters adapters = testRedis.adapters(RedisSettings.builder().port(closedPort)
+            RedisAdapters adapters = keyspace.adapters(RedisSettings.builder().port(closedPort)
                     .connectTimeout(Duration.ofMillis(500)).build(), clock);
             long started = System.nanoTime();
             assertThatThrownBy(() -> adapters.challengeStore().ping())
@@ -68,27 +68,27 @@ class RedisAdaptersTest {
         @Test
         @DisplayName("a snapshot key of another type fails the publication and appends no event")
         void snapshotKeyOfWrongType() {
-            RedisAdapters adapters = testRedis.adapters(clock);
+            RedisAdapters adapters = keyspace.adapters(clock);
             DeviceSession session = newSession("u1");
-            testRedis.raw().hset(testRedis.keys().gatewaySnapshot(session.id()), "not", "a string");
+            keyspace.raw().hset(keyspace.keys().gatewaySnapshot(session.id()), "not", "a string");
             assertThatThrownBy(() -> adapters.projectionPublisher().publish(SessionSnapshot.of(session, Duration.ofHours(1))))
                     .isInstanceOf(DependencyUnavailableException.class);
-            assertThat(testRedis.raw().exists(testRedis.keys().gatewayStream())).isFalse();
+            assertThat(keyspace.raw().exists(keyspace.keys().gatewayStream())).isFalse();
         }
 
         @Test
         @DisplayName("scripts still run after the server forgot them (SCRIPT FLUSH, restart, failover)")
         void noScript() {
-            assumeTrue(testRedis.server.isPrivate(), "flushes the server's script cache");
-            RedisAdapters adapters = testRedis.adapters(clock);
+            assumeTrue(keyspace.server.isPrivate(), "flushes the server's script cache");
+            RedisAdapters adapters = keyspace.adapters(clock);
             SessionStore sessions = adapters.sessionStore();
             sessions.create(newSession("u1"), 0, clock.instant().plusSeconds(60));
-            try (Jedis jedis = new Jedis(testRedis.server.host(), testRedis.server.port())) {
+            try (Jedis jedis = new Jedis(keyspace.server.host(), keyspace.server.port())) {
                 jedis.scriptFlush();
             }
             sessions.create(newSession("u1"), 0, clock.instant().plusSeconds(60));
             assertThat(sessions.listByUser("u1", Optional.empty())).hasSize(2);
-            try (Jedis jedis = new Jedis(testRedis.server.host(), testRedis.server.port())) {
+            try (Jedis jedis = new Jedis(keyspace.server.host(), keyspace.server.port())) {
                 jedis.scriptFlush();
             }
             DeviceSession a = newSession("u2");
@@ -100,10 +100,10 @@ class RedisAdaptersTest {
         @Test
         @DisplayName("loading the scripts up front makes the first use of each a single EVALSHA")
         void preload() {
-            assumeTrue(testRedis.server.isPrivate(), "flushes the server's script cache");
-            try (Jedis jedis = new Jedis(testRedis.server.host(), testRedis.server.port())) {
+            assumeTrue(keyspace.server.isPrivate(), "flushes the server's script cache");
+            try (Jedis jedis = new Jedis(keyspace.server.host(), keyspace.server.port())) {
                 jedis.scriptFlush();
-                RedisAdapters adapters = testRedis.adapters(clock);
+                RedisAdapters adapters = keyspace.adapters(clock);
                 adapters.loadScripts();
                 assertThat(jedis.scriptExists(LuaScript.ALL.stream().map(LuaScript::sha1).toArray(String[]::new)))
                         .hasSize(LuaScript.ALL.size()).containsOnly(true);
@@ -113,7 +113,7 @@ class RedisAdaptersTest {
         @Test
         @DisplayName("a session id not made for its user is refused before anything is written")
         void foreignSessionId() {
-            SessionStore sessions = testRedis.adapters(clock).sessionStore();
+            SessionStore sessions = keyspace.adapters(clock).sessionStore();
             DeviceSession foreign = DeviceSession.active(DeviceSessionIds.generate("someone-else", RANDOM), "u1",
                     clock.instant(), Optional.empty(), Optional.empty());
             assertThatThrownBy(() -> sessions.create(foreign, 0, clock.instant())).isInstanceOf(IllegalArgumentException.class);
@@ -127,43 +127,43 @@ class RedisAdaptersTest {
         @Test
         @DisplayName("a listing never returns a session whose record is gone, and drops its index entry")
         void recordGone() {
-            SessionStore sessions = testRedis.adapters(clock).sessionStore();
+            SessionStore sessions = keyspace.adapters(clock).sessionStore();
             DeviceSession kept = newSession("u1");
             DeviceSession lost = newSession("u1");
             sessions.create(kept, 0, clock.instant());
             sessions.create(lost, 0, clock.instant());
-            testRedis.raw().del(testRedis.keys().session(lost.id()));
+            keyspace.raw().del(keyspace.keys().session(lost.id()));
 
             assertThat(sessions.listByUser("u1", Optional.empty())).containsExactly(kept);
-            assertThat(testRedis.raw().zrange(testRedis.keys().activeSessions("u1"), 0, -1)).containsExactly(kept.id());
+            assertThat(keyspace.raw().zrange(keyspace.keys().activeSessions("u1"), 0, -1)).containsExactly(kept.id());
         }
 
         @Test
         @DisplayName("revoked entries are pruned as their retention ends, so the index does not grow without bound")
         void bounded() {
-            SessionStore sessions = testRedis.adapters(clock).sessionStore();
+            SessionStore sessions = keyspace.adapters(clock).sessionStore();
             for (int i = 0; i < 200; i++) {
                 DeviceSession session = newSession("u1");
                 sessions.create(session, 0, clock.instant());
                 sessions.revoke(session.id(), "logout", clock.instant(), clock.instant().plus(Duration.ofMinutes(10)));
                 clock.advance(Duration.ofMinutes(1));
             }
-            long revokedEntries = testRedis.raw().zcard(testRedis.keys().revokedSessions("u1"));
+            long revokedEntries = keyspace.raw().zcard(keyspace.keys().revokedSessions("u1"));
             assertThat(revokedEntries).isBetween(9L, 11L);
-            assertThat(testRedis.raw().zcard(testRedis.keys().activeSessions("u1"))).isZero();
-            assertThat(testRedis.raw().exists(testRedis.keys().session(sessions.listByUser("u1", Optional.empty())
+            assertThat(keyspace.raw().zcard(keyspace.keys().activeSessions("u1"))).isZero();
+            assertThat(keyspace.raw().exists(keyspace.keys().session(sessions.listByUser("u1", Optional.empty())
                     .get(0).id()))).isTrue();
         }
 
         @Test
         @DisplayName("the revoked index expires with its last entry")
         void revokedIndexExpires() {
-            SessionStore sessions = testRedis.adapters(clock).sessionStore();
+            SessionStore sessions = keyspace.adapters(clock).sessionStore();
             DeviceSession session = newSession("u1");
             sessions.create(session, 0, clock.instant());
             Instant purgeAt = clock.instant().plus(Duration.ofHours(2));
             sessions.revoke(session.id(), "logout", clock.instant(), purgeAt);
-            long ttl = testRedis.raw().pttl(testRedis.keys().revokedSessions("u1"));
+            long ttl = keyspace.raw().pttl(keyspace.keys().revokedSessions("u1"));
             assertThat(ttl).isBetween(Duration.ofHours(2).minusSeconds(5).toMillis(), Duration.ofHours(2).toMillis());
         }
     }
@@ -190,9 +190,9 @@ class RedisAdaptersTest {
         @Test
         @DisplayName("the hash is read at most every five seconds")
         void cached() {
-            ConfigProvider config = testRedis.adapters(clock).configProvider();
+            ConfigProvider config = keyspace.adapters(clock).configProvider();
             assertThat(config.current().challengeMaxAttempts()).isEqualTo(5);
-            testRedis.raw().hset(testRedis.keys().config(), "challenge_max_attempts", "3");
+            keyspace.raw().hset(keyspace.keys().config(), "challenge_max_attempts", "3");
             clock.advance(Duration.ofMillis(4_999));
             assertThat(config.current().challengeMaxAttempts()).isEqualTo(5);
             clock.advance(Duration.ofMillis(1));
@@ -204,14 +204,14 @@ class RedisAdaptersTest {
         void invalidLoggedOnce() {
             Logger.getLogger(RedisConfigProvider.class.getName()).addHandler(capture);
             try {
-                ConfigProvider config = testRedis.adapters(clock).configProvider();
-                testRedis.raw().hset(testRedis.keys().config(), "challenge_ttl", "ten minutes");
+                ConfigProvider config = keyspace.adapters(clock).configProvider();
+                keyspace.raw().hset(keyspace.keys().config(), "challenge_ttl", "ten minutes");
                 for (int i = 0; i < 3; i++) {
                     assertThat(config.current().challengeTtl()).isEqualTo(RuntimeSettings.DEFAULTS.challengeTtl());
                     clock.advance(Duration.ofSeconds(6));
                 }
                 assertThat(warnings).hasSize(1);
-                assertThat(warnings.get(0)).contains("event=invalid_runtime_setting", testRedis.keys().config(),
+                assertThat(warnings.get(0)).contains("event=invalid_runtime_setting", keyspace.keys().config(),
                         "field=challenge_ttl");
             } finally {
                 Logger.getLogger(RedisConfigProvider.class.getName()).removeHandler(capture);
@@ -225,7 +225,7 @@ class RedisAdaptersTest {
             try (ServerSocket socket = new ServerSocket(0)) {
                 closedPort = socket.getLocalPort();
             }
-            ConfigProvider config = testRedis.adapters(RedisSettings.builder().port(closedPort)
+            ConfigProvider config = keyspace.adapters(RedisSettings.builder().port(closedPort)
                     .connectTimeout(Duration.ofMillis(300)).build(), clock).configProvider();
             assertThat(config.current()).isEqualTo(RuntimeSettings.DEFAULTS);
         }
@@ -234,9 +234,9 @@ class RedisAdaptersTest {
     @Test
     @DisplayName("an evicting maxmemory policy that can drop sessions is reported by name")
     void evictionPolicy() {
-        assumeTrue(testRedis.server.isPrivate(), "changes the server's configuration");
-        RedisAdapters adapters = testRedis.adapters(clock);
-        try (Jedis jedis = new Jedis(testRedis.server.host(), testRedis.server.port())) {
+        assumeTrue(keyspace.server.isPrivate(), "changes the server's configuration");
+        RedisAdapters adapters = keyspace.adapters(clock);
+        try (Jedis jedis = new Jedis(keyspace.server.host(), keyspace.server.port())) {
             String previous = jedis.configGet("maxmemory-policy").get("maxmemory-policy");
             try {
                 jedis.configSet("maxmemory-policy", "allkeys-lru");

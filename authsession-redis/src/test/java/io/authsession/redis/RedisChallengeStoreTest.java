@@ -6,7 +6,7 @@ import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 
 class RedisChallengeStoreTest extends ChallengeStoreContract {
-    private final TestRedis redis = new TestRedis();
+    private final TestKeyspace redis = new TestKeyspace();
 
     @Override
     protected ChallengeStore createStore(Clock clock) {

@@ -2,9 +2,9 @@ package io.authsession.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.authsession.core.AuthSessionException;
 import io.authsession.core.ConfirmRequest;
 import io.authsession.core.ConfirmedLogin;
+import io.authsession.core.error.AuthSessionException;
 import io.authsession.testkit.Concurrently;
 import java.util.List;
 import java.util.Optional;
@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 class RedisConcurrencyTest {
     private static final String EMAIL = "race@example.com";
 
-    private final TestRedis testRedis = new TestRedis();
-    private final RedisWiring w = new RedisWiring(testRedis);
+    private final TestKeyspace keyspace = new TestKeyspace();
+    private final RedisWiring w = new RedisWiring(keyspace);
 
     @AfterEach
     void close() throws Exception {
-        testRedis.close();
+        keyspace.close();
     }
 
     private static String outcomeOf(Runnable call) {
@@ -55,7 +55,7 @@ class RedisConcurrencyTest {
         List<ConfirmedLogin> logins = Concurrently.run(12, () -> w.auth.confirmEmailCode(ConfirmRequest.of(id, code)));
         assertThat(logins).containsOnly(logins.get(0));
         assertThat(w.auth.listSessions(logins.get(0).userId(), Optional.empty())).hasSize(1);
-        assertThat(new RedisProjectionView(testRedis.raw(), testRedis.keys()).events()).hasSize(1);
+        assertThat(new RedisProjectionView(keyspace.raw(), keyspace.keys()).events()).hasSize(1);
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 
 class RedisConfigProviderTest extends ConfigProviderContract {
-    private final TestRedis redis = new TestRedis();
+    private final TestKeyspace redis = new TestKeyspace();
 
     @Override
     protected ConfigProvider createProvider(Clock clock, RuntimeSettings defaults) {

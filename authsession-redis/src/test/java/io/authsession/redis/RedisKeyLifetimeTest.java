@@ -29,25 +29,25 @@ class RedisKeyLifetimeTest {
     private static final String EMAIL = "user@example.com";
     private static final long SLACK_MS = 5_000;
 
-    private final TestRedis testRedis = new TestRedis();
+    private final TestKeyspace keyspace = new TestKeyspace();
     private RedisWiring w;
 
     @BeforeEach
     void ownDatabase() {
-        assumeTrue(testRedis.server.isPrivate(), "needs a test server of its own (not AUTHSESSION_TEST_REDIS_URL)");
-        RedisSettings settings = testRedis.settings().toBuilder().database(DATABASE).build();
-        w = new RedisWiring(testRedis, settings);
+        assumeTrue(keyspace.server.isPrivate(), "needs a test server of its own (not AUTHSESSION_TEST_REDIS_URL)");
+        RedisSettings settings = keyspace.settings().toBuilder().database(DATABASE).build();
+        w = new RedisWiring(keyspace, settings);
         w.redis.challengeStore().ping();
         rawCall(client -> client.flushDB());
     }
 
     @AfterEach
     void close() throws Exception {
-        testRedis.close();
+        keyspace.close();
     }
 
     private <T> T rawCall(Function<redis.clients.jedis.Jedis, T> call) {
-        try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(testRedis.server.host(), testRedis.server.port())) {
+        try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(keyspace.server.host(), keyspace.server.port())) {
             jedis.select(DATABASE);
             return call.apply(jedis);
         }
@@ -68,7 +68,7 @@ class RedisKeyLifetimeTest {
     }
 
     private String prefix() {
-        return testRedis.namespace + "authsession:";
+        return keyspace.namespace + "authsession:";
     }
 
     private void assertKeys(Map<String, Optional<Duration>> expected) {
@@ -133,8 +133,8 @@ class RedisKeyLifetimeTest {
                 prefix() + "resend:" + EMAIL, Optional.of(Duration.ofMinutes(1)),
                 sessionKey(login.deviceSessionId()), Optional.empty(),
                 userKey("active", login.userId()), Optional.empty(),
-                testRedis.namespace + "gateway:session:" + login.deviceSessionId(), Optional.empty(),
-                testRedis.namespace + "gateway:session_events", Optional.empty()));
+                keyspace.namespace + "gateway:session:" + login.deviceSessionId(), Optional.empty(),
+                keyspace.namespace + "gateway:session_events", Optional.empty()));
         assertKeys(expected);
 
         w.auth.confirmEmailCode(ConfirmRequest.of(challengeId, w.codeFor(challengeId)));
@@ -151,10 +151,10 @@ class RedisKeyLifetimeTest {
         long retention = Duration.ofHours(720).toMillis();
         assertThat(keys.get(sessionKey(login.deviceSessionId()))).isCloseTo(retention, within(SLACK_MS));
         assertThat(keys.get(userKey("revoked", login.userId()))).isCloseTo(retention, within(SLACK_MS));
-        assertThat(keys.get(testRedis.namespace + "gateway:session:" + login.deviceSessionId()))
+        assertThat(keys.get(keyspace.namespace + "gateway:session:" + login.deviceSessionId()))
                 .isCloseTo(retention, within(SLACK_MS));
         assertThat(keys).doesNotContainKey(userKey("active", login.userId()));
-        assertThat(keys.get(testRedis.namespace + "gateway:session_events")).isEqualTo(-1);
+        assertThat(keys.get(keyspace.namespace + "gateway:session_events")).isEqualTo(-1);
     }
 
     @Test
@@ -167,7 +167,7 @@ class RedisKeyLifetimeTest {
         Map<String, Long> keys = keysWithTtl();
         assertThat(keys).allSatisfy((key, ttl) -> {
             boolean mayBePersistent = key.equals(prefix() + "config") || key.endsWith("gateway:session_events");
-            assertThat(key).startsWith(testRedis.namespace);
+            assertThat(key).startsWith(keyspace.namespace);
             if (mayBePersistent) {
                 assertThat(ttl).as("TTL of %s", key).isEqualTo(-1);
             } else {

@@ -7,7 +7,7 @@ import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 
 class RedisProjectionPublisherTest extends ProjectionPublisherContract {
-    private final TestRedis redis = new TestRedis();
+    private final TestKeyspace redis = new TestKeyspace();
 
     @Override
     protected ProjectionPublisher createPublisher(Clock clock) {

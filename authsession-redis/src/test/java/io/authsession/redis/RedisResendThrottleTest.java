@@ -6,7 +6,7 @@ import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 
 class RedisResendThrottleTest extends ResendThrottleContract {
-    private final TestRedis redis = new TestRedis();
+    private final TestKeyspace redis = new TestKeyspace();
 
     @Override
     protected ResendThrottle createThrottle(Clock clock) {

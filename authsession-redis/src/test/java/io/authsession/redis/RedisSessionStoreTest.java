@@ -6,7 +6,7 @@ import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 
 class RedisSessionStoreTest extends SessionStoreContract {
-    private final TestRedis redis = new TestRedis();
+    private final TestKeyspace redis = new TestKeyspace();
 
     @Override
     protected SessionStore createStore(Clock clock) {

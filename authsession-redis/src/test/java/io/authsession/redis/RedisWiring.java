@@ -16,12 +16,12 @@ final class RedisWiring {
     final RedisAdapters redis;
     final AuthSession auth;
 
-    RedisWiring(TestRedis testRedis) {
-        this(testRedis, testRedis.settings());
+    RedisWiring(TestKeyspace keyspace) {
+        this(keyspace, keyspace.settings());
     }
 
-    RedisWiring(TestRedis testRedis, RedisSettings settings) {
-        redis = testRedis.adapters(settings, clock);
+    RedisWiring(TestKeyspace keyspace, RedisSettings settings) {
+        redis = keyspace.adapters(settings, clock);
         auth = redis.configure(AuthSession.builder())
                 .clock(clock)
                 .userDirectory(users)

@@ -2,9 +2,9 @@ package io.authsession.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.authsession.core.AuthSessionException;
 import io.authsession.core.ConfirmRequest;
 import io.authsession.core.ConfirmedLogin;
+import io.authsession.core.error.AuthSessionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,14 +32,14 @@ class RoundTripsTest {
     private static final Pattern CLIENT_COMMAND = Pattern.compile("^\\S+ \\[\\d+ [^\\]l][^\\]]*\\] \"([^\"]+)\"");
     private static final Map<String, List<String>> TABLE = Collections.synchronizedMap(new LinkedHashMap<>());
 
-    private final TestRedis testRedis = new TestRedis();
-    private final RedisWiring w = new RedisWiring(testRedis);
+    private final TestKeyspace keyspace = new TestKeyspace();
+    private final RedisWiring w = new RedisWiring(keyspace);
     private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
     private Jedis monitor;
 
     @BeforeEach
     void startMonitor() throws InterruptedException {
-        monitor = new Jedis(testRedis.server.host(), testRedis.server.port());
+        monitor = new Jedis(keyspace.server.host(), keyspace.server.port());
         Thread thread = new Thread(() -> {
             try {
                 monitor.monitor(new JedisMonitor() {
@@ -63,7 +63,7 @@ class RoundTripsTest {
     @AfterEach
     void stop() throws Exception {
         monitor.close();
-        testRedis.close();
+        keyspace.close();
     }
 
     @AfterAll
@@ -75,7 +75,7 @@ class RoundTripsTest {
     }
 
     private void awaitMarker(String marker) throws InterruptedException {
-        try (Jedis client = new Jedis(testRedis.server.host(), testRedis.server.port())) {
+        try (Jedis client = new Jedis(keyspace.server.host(), keyspace.server.port())) {
             for (int i = 0; i < 200 && seen.stream().noneMatch(line -> line.contains(marker)); i++) {
                 client.echo(marker);
                 Thread.sleep(10);
@@ -93,7 +93,7 @@ class RoundTripsTest {
         synchronized (seen) {
             for (String line : seen) {
                 Matcher matcher = CLIENT_COMMAND.matcher(line);
-                if (matcher.find() && line.contains(testRedis.namespace)) {
+                if (matcher.find() && line.contains(keyspace.namespace)) {
                     commands.add(matcher.group(1).toUpperCase(java.util.Locale.ROOT));
                 }
             }
@@ -131,7 +131,7 @@ class RoundTripsTest {
                 .containsExactly("HGETALL", "EVALSHA", "EVALSHA", "EVALSHA");
         assertThat(commandsOf("confirm-email-code, replay", () -> w.auth.confirmEmailCode(ConfirmRequest.of(id, code))))
                 .containsExactly("HGETALL", "EVALSHA", "EVALSHA");
-        testRedis.raw().hset(testRedis.keys().config(), "max_active_sessions_per_user", "3");
+        keyspace.raw().hset(keyspace.keys().config(), "max_active_sessions_per_user", "3");
         w.clock.advance(Duration.ofSeconds(5));
         w.redis.configProvider().current();
         assertThat(commandsOf("confirm-email-code, replay with a session limit (repairs limit revocations)",

@@ -29,7 +29,7 @@ import okhttp3.OkHttpClient;
  *
  * <p>Each client exists only when its base URL was set, so that one service can be REST and the other a stub. Both
  * are thread-safe. Every failure to get a usable answer is a
- * {@link io.authsession.core.DependencyUnavailableException} naming {@code user_service} or {@code mail_service}.
+ * {@link io.authsession.core.error.DependencyUnavailableException} naming {@code user_service} or {@code mail_service}.
  */
 public final class RestClients implements AutoCloseable {
     /** The pause before a read's single retry, unless {@link Builder#retryPause(Duration)} says otherwise. */

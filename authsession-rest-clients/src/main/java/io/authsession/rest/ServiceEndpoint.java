@@ -1,7 +1,7 @@
 package io.authsession.rest;
 
 import com.google.gson.JsonObject;
-import io.authsession.core.DependencyUnavailableException;
+import io.authsession.core.error.DependencyUnavailableException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonParser;
-import io.authsession.core.DependencyUnavailableException;
 import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.LoginCodeMail;
 import io.authsession.core.port.MailSender;
 import java.net.URI;

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonParser;
-import io.authsession.core.AuthSessionException;
-import io.authsession.core.DependencyUnavailableException;
-import io.authsession.core.ErrorCode;
 import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.DependencyUnavailableException;
+import io.authsession.core.error.ErrorCode;
 import io.authsession.core.port.EnsuredUser;
 import io.authsession.core.port.UserDirectory;
 import io.authsession.core.port.UserLookup;

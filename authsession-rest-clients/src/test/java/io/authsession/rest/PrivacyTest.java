@@ -4,8 +4,8 @@ import static io.authsession.rest.TestHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.authsession.core.DependencyUnavailableException;
 import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.LoginCodeMail;
 import io.authsession.core.port.MailSender;
 import io.authsession.core.port.UserDirectory;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.authsession.core.DependencyUnavailableException;
 import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.LoginCodeMail;
 import io.authsession.core.port.UserDirectory;
 import java.net.URI;

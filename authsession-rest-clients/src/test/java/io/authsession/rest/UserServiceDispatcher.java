@@ -2,9 +2,9 @@ package io.authsession.rest;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.authsession.core.AuthSessionException;
-import io.authsession.core.ErrorCode;
 import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.ErrorCode;
 import io.authsession.core.port.EnsuredUser;
 import io.authsession.core.port.UserLookup;
 import io.authsession.testkit.InMemoryUserDirectory;

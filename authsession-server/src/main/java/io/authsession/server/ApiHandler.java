@@ -1,8 +1,8 @@
 package io.authsession.server;
 
-import io.authsession.core.AuthSessionException;
-import io.authsession.core.DependencyUnavailableException;
-import io.authsession.core.ErrorCode;
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.DependencyUnavailableException;
+import io.authsession.core.error.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.lang.System.Logger.Level;

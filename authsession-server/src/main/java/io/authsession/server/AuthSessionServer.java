@@ -111,8 +111,8 @@ final class AuthSessionServer implements AutoCloseable {
         for (Map.Entry<String, Runnable> check : checks.entrySet()) {
             startupCheck(check.getKey(), check.getValue());
         }
-        Bounded.run("redis_scripts", config.startupCheckTimeout(), redis::loadScripts);
-        Bounded.run("redis_eviction_policy", config.startupCheckTimeout(), () -> redis.evictingMaxmemoryPolicy()
+        TimeBudget.run("redis_scripts", config.startupCheckTimeout(), redis::loadScripts);
+        TimeBudget.run("redis_eviction_policy", config.startupCheckTimeout(), () -> redis.evictingMaxmemoryPolicy()
                 .ifPresent(policy -> LOG.log(Level.WARNING, () -> "event=redis_evicting_policy maxmemory_policy="
                         + policy + " warning=\"Redis may evict active sessions (keys without TTL): users are then"
                         + " silently logged out; use noeviction or a volatile-* policy\"")));
@@ -195,7 +195,7 @@ final class AuthSessionServer implements AutoCloseable {
     private void startupCheck(String component, Runnable ping) throws StartupException {
         long started = System.nanoTime();
         try {
-            Bounded.check(component, config.startupCheckTimeout(), ping);
+            TimeBudget.check(component, config.startupCheckTimeout(), ping);
         } catch (Exception e) {
             LOG.log(Level.ERROR, () -> "event=startup_check_failed component=" + component + " error=\""
                     + LogFormat.oneLine(e) + "\"");
@@ -208,7 +208,7 @@ final class AuthSessionServer implements AutoCloseable {
     /** The outbound services are not startup checks (CONTRACT §8); an unreachable one is only worth a warning. */
     private void reachability(String component, Runnable ping) {
         try {
-            Bounded.check(component, config.startupCheckTimeout(), ping);
+            TimeBudget.check(component, config.startupCheckTimeout(), ping);
         } catch (Exception e) {
             LOG.log(Level.WARNING, () -> "event=dependency_unreachable_at_startup component=" + component
                     + " error=\"" + LogFormat.oneLine(e) + "\" warning=\"requests needing it will answer 503\"");
@@ -260,10 +260,10 @@ final class AuthSessionServer implements AutoCloseable {
         listeners.clear();
         while (!resources.isEmpty()) {
             Closer closer = resources.pop();
-            if (Bounded.run(closer.component(), budget, closer.close())) {
+            if (TimeBudget.run(closer.component(), budget, closer.close())) {
                 LOG.log(Level.INFO, () -> "event=component_closed component=" + closer.component());
             }
         }
-        Bounded.run("telemetry", budget, () -> telemetry.close(budget));
+        TimeBudget.run("telemetry", budget, () -> telemetry.close(budget));
     }
 }

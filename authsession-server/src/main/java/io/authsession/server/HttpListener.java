@@ -63,7 +63,7 @@ final class HttpListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Bounded.run(name + "_listener", Duration.ofSeconds(5), undertow::stop);
+        TimeBudget.run(name + "_listener", Duration.ofSeconds(5), undertow::stop);
         LOG.log(Level.INFO, () -> name + " HTTP listener stopped");
     }
 }

@@ -1,7 +1,7 @@
 package io.authsession.server;
 
 import com.google.gson.JsonObject;
-import io.authsession.core.ErrorCode;
+import io.authsession.core.error.ErrorCode;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;

@@ -2,10 +2,10 @@ package io.authsession.server;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.authsession.core.AuthSessionException;
-import io.authsession.core.DependencyUnavailableException;
-import io.authsession.core.ErrorCode;
 import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.DependencyUnavailableException;
+import io.authsession.core.error.ErrorCode;
 import io.authsession.core.port.EnsuredUser;
 import io.authsession.core.port.LoginCodeMail;
 import io.authsession.core.port.UserLookup;

@@ -1,6 +1,6 @@
 package io.authsession.testkit;
 
-import io.authsession.core.DependencyUnavailableException;
+import io.authsession.core.error.DependencyUnavailableException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Makes the next N calls of a fake fail as if its dependency were down. Thread-safe. */

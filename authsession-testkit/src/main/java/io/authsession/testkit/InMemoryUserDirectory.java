@@ -1,8 +1,8 @@
 package io.authsession.testkit;
 
-import io.authsession.core.AuthSessionException;
-import io.authsession.core.ErrorCode;
 import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.ErrorCode;
 import io.authsession.core.port.EnsuredUser;
 import io.authsession.core.port.UserDirectory;
 import io.authsession.core.port.UserLookup;

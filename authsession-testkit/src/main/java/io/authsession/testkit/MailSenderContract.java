@@ -3,8 +3,8 @@ package io.authsession.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.authsession.core.DependencyUnavailableException;
 import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.LoginCodeMail;
 import io.authsession.core.port.MailSender;
 import java.time.Instant;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.authsession.core.DependencyUnavailableException;
 import io.authsession.core.domain.DeviceSession;
 import io.authsession.core.domain.DeviceSessionIds;
 import io.authsession.core.domain.SessionSnapshot;
+import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.ProjectionPublisher;
 import io.authsession.core.port.PublishOutcome;
 import java.security.SecureRandom;

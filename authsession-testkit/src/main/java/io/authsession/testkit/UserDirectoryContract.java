@@ -3,9 +3,9 @@ package io.authsession.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.authsession.core.AuthSessionException;
-import io.authsession.core.ErrorCode;
 import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.ErrorCode;
 import io.authsession.core.port.EnsuredUser;
 import io.authsession.core.port.UserDirectory;
 import io.authsession.core.port.UserLookup;

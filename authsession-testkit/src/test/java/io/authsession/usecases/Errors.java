@@ -3,8 +3,8 @@ package io.authsession.usecases;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.authsession.core.AuthSessionException;
-import io.authsession.core.ErrorCode;
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.ErrorCode;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Asserts that a call fails with a given contract error code. */

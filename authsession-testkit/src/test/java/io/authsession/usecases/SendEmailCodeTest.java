@@ -4,11 +4,11 @@ import static io.authsession.usecases.Errors.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authsession.core.ConfirmRequest;
-import io.authsession.core.ErrorCode;
 import io.authsession.core.domain.Challenge;
 import io.authsession.core.domain.ChallengeStatus;
 import io.authsession.core.domain.DeliveryState;
 import io.authsession.core.domain.RuntimeSettings.Setting;
+import io.authsession.core.error.ErrorCode;
 import io.authsession.core.port.LoginCodeMail;
 import io.authsession.testkit.AuthSessionFixture;
 import java.time.Duration;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authsession.core.ConfirmRequest;
 import io.authsession.core.ConfirmedLogin;
-import io.authsession.core.ErrorCode;
 import io.authsession.core.domain.DeliveryState;
 import io.authsession.core.domain.DeviceSession;
 import io.authsession.core.domain.DeviceSessionJson;
 import io.authsession.core.domain.RuntimeSettings.Setting;
 import io.authsession.core.domain.SessionStatus;
+import io.authsession.core.error.ErrorCode;
 import io.authsession.testkit.AuthSessionFixture;
 import java.time.Duration;
 import java.time.Instant;

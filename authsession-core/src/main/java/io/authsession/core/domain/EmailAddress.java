@@ -1,6 +1,6 @@
 package io.authsession.core.domain;
 
-import io.authsession.core.AuthSessionException;
+import io.authsession.core.error.AuthSessionException;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Objects;

@@ -10,7 +10,7 @@ import java.util.Optional;
  * <p>A store is built with a {@link java.time.Clock} and decides expiry against it: a challenge is gone once
  * the clock reaches its {@code purgeAt}, and a pending challenge is expired once the clock reaches its
  * {@code expiresAt}. Time-to-live features of the medium only clean up. Every failure of the medium is a
- * {@link io.authsession.core.DependencyUnavailableException}.
+ * {@link io.authsession.core.error.DependencyUnavailableException}.
  */
 public interface ChallengeStore {
 

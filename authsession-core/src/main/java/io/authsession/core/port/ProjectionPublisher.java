@@ -1,7 +1,7 @@
 package io.authsession.core.port;
 
-import io.authsession.core.DependencyUnavailableException;
 import io.authsession.core.domain.SessionSnapshot;
+import io.authsession.core.error.DependencyUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 

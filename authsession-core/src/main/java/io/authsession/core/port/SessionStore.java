@@ -12,7 +12,7 @@ import java.util.Optional;
  * <p>Session ids come from {@link io.authsession.core.domain.DeviceSessionIds}; a store may rely on their owner
  * hint. A revoked session disappears (record and index entry alike) once the store's clock reaches the
  * {@code purgeAt} given when it was revoked. Every failure of the medium is a
- * {@link io.authsession.core.DependencyUnavailableException}.
+ * {@link io.authsession.core.error.DependencyUnavailableException}.
  */
 public interface SessionStore {
 

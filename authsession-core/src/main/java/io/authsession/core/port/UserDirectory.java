@@ -14,7 +14,7 @@ public interface UserDirectory {
     /**
      * Records that the user is blocked.
      *
-     * @throws io.authsession.core.AuthSessionException with {@code user_not_found} when the user is unknown
+     * @throws io.authsession.core.error.AuthSessionException with {@code user_not_found} when the user is unknown
      */
     void block(String userId, String reason);
 

@@ -3,8 +3,8 @@ package io.authsession.core.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.authsession.core.AuthSessionException;
-import io.authsession.core.ErrorCode;
+import io.authsession.core.error.AuthSessionException;
+import io.authsession.core.error.ErrorCode;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Small conversions between Redis replies and Java values. */
-final class Hashes {
-    private Hashes() {}
+final class RedisReplies {
+    private RedisReplies() {}
 
     /** A flat {@code HGETALL} reply from a script ({@code field, value, ...}) as a map. */
     static Map<String, String> fromFlat(Object reply) {
@@ -39,7 +39,7 @@ final class Hashes {
     }
 
     static Optional<Instant> optionalInstant(Map<String, String> fields, String field) {
-        return Optional.ofNullable(fields.get(field)).map(Hashes::instant);
+        return Optional.ofNullable(fields.get(field)).map(RedisReplies::instant);
     }
 
     static String required(Map<String, String> fields, String field) {

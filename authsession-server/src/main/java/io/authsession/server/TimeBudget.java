@@ -8,10 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Runs a step with a time budget, so that one misbehaving component cannot hang startup or shutdown. */
-final class Bounded {
-    private static final System.Logger LOG = System.getLogger(Bounded.class.getName());
+final class TimeBudget {
+    private static final System.Logger LOG = System.getLogger(TimeBudget.class.getName());
 
-    private Bounded() {}
+    private TimeBudget() {}
 
     /** Runs {@code step} within {@code budget}; returns whether it finished in time, logging when it did not. */
     static boolean run(String component, Duration budget, Runnable step) {

@@ -1,4 +1,4 @@
-package io.authsession.core;
+package io.authsession.core.error;
 
 import java.util.Objects;
 

@@ -13,7 +13,7 @@ import redis.clients.jedis.RedisClient;
  * The shared test Redis with key names of this test's own (a random prefix for authsession's keys, the gateway's
  * snapshot keys and stream), so tests never see each other's data. Closes what it opened.
  */
-final class TestRedis implements AutoCloseable {
+final class TestKeyspace implements AutoCloseable {
     final String namespace = "t-" + UUID.randomUUID() + ":";
     final RedisTestServer server = RedisTestServer.shared();
     private final List<AutoCloseable> opened = new ArrayList<>();
