@@ -1,6 +1,7 @@
 package io.authsession.core;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -8,12 +9,15 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A key for the HMAC-SHA256 hash under which login codes are stored. Its {@link #toString()} shows only the
  * fingerprint.
  */
 public final class CodeHashKey {
+    private static final String HMAC = "HmacSHA256";
     /** The shortest key accepted, in bytes. */
     public static final int MIN_LENGTH = 32;
 
@@ -61,6 +65,25 @@ public final class CodeHashKey {
             return HexFormat.of().formatHex(digest, 0, 4);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+
+    /**
+     * A short keyed fingerprint of {@code value} (a session id, an address), safe to log in its place: the first 12
+     * hex digits of HMAC-SHA256 under a key derived from this one. The same value always gives the same fingerprint
+     * under one key, so an operator who knows a value can compute it and grep ({@code admin code-key fingerprint}).
+     */
+    public String fingerprintOf(String value) {
+        Objects.requireNonNull(value, "value");
+        try {
+            Mac derive = Mac.getInstance(HMAC);
+            derive.init(new SecretKeySpec(key, HMAC));
+            byte[] logKey = derive.doFinal(utf8("authsession log fingerprint v1"));
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(new SecretKeySpec(logKey, HMAC));
+            return HexFormat.of().formatHex(mac.doFinal(utf8(value)), 0, 6);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java platform", e);
         }
     }
 

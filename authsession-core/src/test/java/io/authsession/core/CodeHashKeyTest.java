@@ -33,4 +33,17 @@ class CodeHashKeyTest {
         raw[0] = 7;
         assertThat(CodeHashKey.fromBase64(Base64.getEncoder().encodeToString(raw))).isEqualTo(CodeHashKey.of(raw));
     }
+
+    @Test
+    @DisplayName("a value's log fingerprint is 12 hex digits, stable under one key, different under another, never the value")
+    void logFingerprint() {
+        CodeHashKey key = CodeHashKey.of(new byte[32]);
+        byte[] otherBytes = new byte[32];
+        otherBytes[0] = 1;
+        String id = "B_nR2lHFr10TazBJcPAAowfvTw";
+        assertThat(key.fingerprintOf(id)).matches("[0-9a-f]{12}").isEqualTo(key.fingerprintOf(id))
+                .isNotEqualTo(key.fingerprintOf(id + "x"))
+                .isNotEqualTo(CodeHashKey.of(otherBytes).fingerprintOf(id))
+                .doesNotContain(id);
+    }
 }
