@@ -1,6 +1,7 @@
 package io.authsession.core;
 
 import io.authsession.core.domain.DeviceSession;
+import io.authsession.core.domain.RevokeReasons;
 import io.authsession.core.domain.SessionStatus;
 import io.authsession.core.error.AuthSessionException;
 import io.authsession.core.port.ChallengeStore;
@@ -37,7 +38,7 @@ import java.util.Optional;
  */
 public final class AuthSession {
     /** The reason recorded when a revocation names none. */
-    public static final String DEFAULT_REVOKE_REASON = "unspecified";
+    public static final String DEFAULT_REVOKE_REASON = RevokeReasons.UNSPECIFIED;
     static final int MAX_REASON_LENGTH = 256;
     static final int MAX_IDENTIFIER_LENGTH = 128;
 
@@ -46,11 +47,12 @@ public final class AuthSession {
     private final ConfirmEmailCode confirm;
     private final SessionAdministration administration;
 
-    private AuthSession(Wiring wiring) {
-        this.telemetry = wiring.telemetry();
-        this.send = new SendEmailCode(wiring);
-        this.confirm = new ConfirmEmailCode(wiring);
-        this.administration = new SessionAdministration(wiring);
+    private AuthSession(Telemetry telemetry, SendEmailCode send, ConfirmEmailCode confirm,
+            SessionAdministration administration) {
+        this.telemetry = telemetry;
+        this.send = send;
+        this.confirm = confirm;
+        this.administration = administration;
     }
 
     /** A builder; every port and the code hash key are required. */
@@ -225,7 +227,7 @@ public final class AuthSession {
             return this;
         }
 
-        /** The source of codes and ids; defaults to a new {@link SecureRandom}. */
+        /** The source of login codes; defaults to a new {@link SecureRandom}. Ids are minted by the stores. */
         public Builder secureRandom(SecureRandom random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
@@ -280,11 +282,16 @@ public final class AuthSession {
             }
             SecureRandom secureRandom = random != null ? random : new SecureRandom();
             Telemetry telemetry = new Telemetry(openTelemetry);
-            return new AuthSession(new Wiring(clock, secureRandom, challengeStore, sessionStore, userDirectory,
-                    mailSender, resendThrottle, configProvider,
-                    new Projector(projectionPublisher, revokedSessionRetention, telemetry),
-                    new LoginCodes(codeHashKey, Optional.ofNullable(previousCodeHashKey), secureRandom), telemetry,
-                    challengeExpiredRetention, confirmIdempotencyWindow, revokedSessionRetention));
+            ServiceClock serviceClock = new ServiceClock(clock);
+            LoginCodes codes = new LoginCodes(codeHashKey, Optional.ofNullable(previousCodeHashKey), secureRandom);
+            Projector projector = new Projector(projectionPublisher, revokedSessionRetention, telemetry, codeHashKey);
+            return new AuthSession(telemetry,
+                    new SendEmailCode(serviceClock, configProvider, resendThrottle, userDirectory, challengeStore,
+                            mailSender, codes, telemetry, challengeExpiredRetention),
+                    new ConfirmEmailCode(serviceClock, configProvider, challengeStore, userDirectory, sessionStore,
+                            projector, codes, telemetry, confirmIdempotencyWindow, revokedSessionRetention),
+                    new SessionAdministration(serviceClock, sessionStore, userDirectory, projector, telemetry,
+                            revokedSessionRetention));
         }
 
         private static Duration positive(Duration duration, String name) {

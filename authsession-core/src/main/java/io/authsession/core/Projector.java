@@ -16,11 +16,13 @@ final class Projector {
     private final ProjectionPublisher publisher;
     private final Duration revokedRetention;
     private final Telemetry telemetry;
+    private final CodeHashKey fingerprints;
 
-    Projector(ProjectionPublisher publisher, Duration revokedRetention, Telemetry telemetry) {
+    Projector(ProjectionPublisher publisher, Duration revokedRetention, Telemetry telemetry, CodeHashKey fingerprints) {
         this.publisher = publisher;
         this.revokedRetention = revokedRetention;
         this.telemetry = telemetry;
+        this.fingerprints = fingerprints;
     }
 
     /** Publishes every session; throws {@link DependencyUnavailableException} when any publication failed. */
@@ -35,8 +37,9 @@ final class Projector {
             publisher.publishAll(snapshots);
         } catch (DependencyUnavailableException e) {
             telemetry.projectionFailed();
-            LOG.log(Level.WARNING, () -> "event=projection_failed device_session_ids="
-                    + sessions.stream().map(DeviceSession::id).collect(Collectors.joining(","))
+            // Session ids are bearer credentials for a gateway: only their keyed fingerprints reach the log.
+            LOG.log(Level.WARNING, () -> "event=projection_failed device_sessions="
+                    + sessions.stream().map(s -> fingerprints.fingerprintOf(s.id())).collect(Collectors.joining(","))
                     + " error=\"" + e.getMessage() + "\"");
             throw e;
         }

@@ -4,10 +4,16 @@ import io.authsession.core.domain.Challenge;
 import io.authsession.core.domain.DeliveryState;
 import io.authsession.core.domain.EmailAddress;
 import io.authsession.core.domain.RuntimeSettings;
+import io.authsession.core.port.ChallengeStore;
+import io.authsession.core.port.ConfigProvider;
 import io.authsession.core.port.LoginCodeMail;
+import io.authsession.core.port.MailSender;
+import io.authsession.core.port.ResendThrottle;
 import io.authsession.core.port.ThrottlePermit;
+import io.authsession.core.port.UserDirectory;
 import io.authsession.core.port.UserLookup;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -15,23 +21,41 @@ import java.util.Optional;
 final class SendEmailCode {
     private static final System.Logger LOG = System.getLogger(SendEmailCode.class.getName());
 
-    private final Wiring w;
+    private final ServiceClock clock;
+    private final ConfigProvider config;
+    private final ResendThrottle throttle;
+    private final UserDirectory users;
+    private final ChallengeStore challenges;
+    private final MailSender mail;
+    private final LoginCodes codes;
+    private final Telemetry telemetry;
+    private final Duration challengeExpiredRetention;
 
-    SendEmailCode(Wiring wiring) {
-        this.w = wiring;
+    SendEmailCode(ServiceClock clock, ConfigProvider config, ResendThrottle throttle, UserDirectory users,
+            ChallengeStore challenges, MailSender mail, LoginCodes codes, Telemetry telemetry,
+            Duration challengeExpiredRetention) {
+        this.clock = clock;
+        this.config = config;
+        this.throttle = throttle;
+        this.users = users;
+        this.challenges = challenges;
+        this.mail = mail;
+        this.codes = codes;
+        this.telemetry = telemetry;
+        this.challengeExpiredRetention = challengeExpiredRetention;
     }
 
     String send(String rawEmail) {
         EmailAddress email = EmailAddress.parse(rawEmail);
-        RuntimeSettings settings = w.config().current();
-        Instant now = w.now();
-        String challengeId = w.newChallengeId();
+        RuntimeSettings settings = config.current();
+        Instant now = clock.now();
+        String challengeId = challenges.newChallengeId(email);
         Instant expiresAt = now.plus(settings.challengeTtl());
-        Instant purgeAt = expiresAt.plus(w.challengeExpiredRetention());
+        Instant purgeAt = expiresAt.plus(challengeExpiredRetention);
 
         Optional<ThrottlePermit> permit = Optional.empty();
         if (!settings.resendCooldown().isZero()) {
-            permit = w.throttle().tryAcquire(email, settings.resendCooldown());
+            permit = throttle.tryAcquire(email, settings.resendCooldown());
             if (permit.isEmpty()) {
                 return storeWithoutCode(challengeId, email, DeliveryState.THROTTLED, now, expiresAt, purgeAt);
             }
@@ -39,37 +63,36 @@ final class SendEmailCode {
 
         boolean stored = false;
         try {
-            UserLookup lookup = w.users().resolveByEmail(email);
+            UserLookup lookup = users.resolveByEmail(email);
             if (lookup.status() == UserLookup.Status.BLOCKED) {
                 return storeWithoutCode(challengeId, email, DeliveryState.SUPPRESSED, now, expiresAt, purgeAt);
             }
-            String code = w.codes().newCode();
-            w.challenges().create(
-                    Challenge.sent(challengeId, email, w.codes().hash(challengeId, code), now, expiresAt), purgeAt);
+            String code = codes.newCode();
+            challenges.create(Challenge.sent(challengeId, email, codes.hash(challengeId, code), now, expiresAt), purgeAt);
             stored = true;
-            w.mail().sendLoginCode(new LoginCodeMail(email, code, challengeId, expiresAt));
-            w.telemetry().challengeCreated(DeliveryState.SENT);
+            mail.sendLoginCode(new LoginCodeMail(email, code, challengeId, expiresAt));
+            telemetry.challengeCreated(DeliveryState.SENT);
             return challengeId;
         } catch (RuntimeException e) {
             if (stored) {
                 discardCode(challengeId);
             }
             permit.ifPresent(this::releaseQuietly);
-            w.telemetry().challengeCreated(DeliveryState.FAILED);
+            telemetry.challengeCreated(DeliveryState.FAILED);
             throw e;
         }
     }
 
     private String storeWithoutCode(String challengeId, EmailAddress email, DeliveryState delivery, Instant now,
             Instant expiresAt, Instant purgeAt) {
-        w.challenges().create(Challenge.withoutCode(challengeId, email, delivery, now, expiresAt), purgeAt);
-        w.telemetry().challengeCreated(delivery);
+        challenges.create(Challenge.withoutCode(challengeId, email, delivery, now, expiresAt), purgeAt);
+        telemetry.challengeCreated(delivery);
         return challengeId;
     }
 
     private void discardCode(String challengeId) {
         try {
-            w.challenges().markDeliveryFailed(challengeId);
+            challenges.markDeliveryFailed(challengeId);
         } catch (RuntimeException e) {
             // The mail was not accepted, so the user has no code to type; the record expires with its TTL.
             LOG.log(Level.WARNING, () -> "event=discard_code_failed challenge_id=" + challengeId
@@ -79,7 +102,7 @@ final class SendEmailCode {
 
     private void releaseQuietly(ThrottlePermit permit) {
         try {
-            w.throttle().release(permit);
+            throttle.release(permit);
         } catch (RuntimeException e) {
             // The window then simply runs out; the caller waits one cooldown before mail can be sent again.
             LOG.log(Level.WARNING, () -> "event=throttle_release_failed error=\"" + e.getMessage() + "\"");

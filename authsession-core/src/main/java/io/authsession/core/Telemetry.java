@@ -1,6 +1,7 @@
 package io.authsession.core;
 
 import io.authsession.core.domain.DeliveryState;
+import io.authsession.core.domain.RevokeReasons;
 import io.authsession.core.error.AuthSessionException;
 import io.authsession.core.error.ErrorCode;
 import io.opentelemetry.api.OpenTelemetry;
@@ -12,7 +13,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /** Spans and counters of the use cases, through the OpenTelemetry API (a no-op unless the host wires an SDK). */
@@ -22,8 +22,7 @@ final class Telemetry {
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
     static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
     static final AttributeKey<String> ERROR_CODE = AttributeKey.stringKey("authsession.error_code");
-    /** Reasons the service itself uses; any other (caller-supplied) reason is counted as {@code custom}. */
-    private static final Set<String> SYSTEM_REASONS = Set.of("session_limit", "user_blocked", "unspecified");
+    
 
     private final Tracer tracer;
     private final LongCounter challenges;
@@ -74,7 +73,7 @@ final class Telemetry {
 
     void revoked(String reason, long count) {
         if (count > 0) {
-            revocations.add(count, Attributes.of(REASON, SYSTEM_REASONS.contains(reason) ? reason : "custom"));
+            revocations.add(count, Attributes.of(REASON, RevokeReasons.OF_THE_SERVICE.contains(reason) ? reason : "custom"));
         }
     }
 

@@ -114,6 +114,11 @@ public final class RedisAdapters implements AutoCloseable {
                 .findFirst();
     }
 
+    /** The command runner every adapter shares, for tests that count round trips. */
+    RedisCommands commands() {
+        return commands;
+    }
+
     /** Closes the connection pool. */
     @Override
     public void close() {

@@ -7,8 +7,10 @@ import io.authsession.core.domain.EmailAddress;
 import io.authsession.core.port.AttemptOutcome;
 import io.authsession.core.port.ChallengeStore;
 import io.authsession.core.port.ConfirmOutcome;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +21,19 @@ final class RedisChallengeStore implements ChallengeStore {
     private final RedisCommands redis;
     private final RedisKeys keys;
     private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
 
     RedisChallengeStore(RedisCommands redis, RedisKeys keys, Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.clock = clock;
+    }
+
+    @Override
+    public String newChallengeId(EmailAddress email) {
+        byte[] bits = new byte[16];
+        random.nextBytes(bits);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 
     @Override

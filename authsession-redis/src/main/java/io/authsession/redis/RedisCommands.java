@@ -18,13 +18,28 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 final class RedisCommands {
     static final String DEPENDENCY = "redis";
 
+    /** Hears of every round trip to Redis: the operation and how many commands it sent (more when pipelined). */
+    interface RoundTripListener {
+        RoundTripListener NONE = (operation, commands) -> { };
+
+        void roundTrip(String operation, int commands);
+    }
+
     private final RedisClient redis;
+    private volatile RoundTripListener listener = RoundTripListener.NONE;
 
     RedisCommands(RedisClient redis) {
         this.redis = redis;
     }
 
+    /** Every round trip from now on is reported to {@code listener} (tests count them). */
+    void listen(RoundTripListener listener) {
+        this.listener = listener;
+    }
+
+    /** One command (one round trip) named {@code operation}. */
     <T> T run(String operation, Function<RedisClient, T> call) {
+        listener.roundTrip(operation, 1);
         try {
             return call.apply(redis);
         } catch (JedisException e) {
@@ -37,6 +52,7 @@ final class RedisCommands {
             try {
                 return client.evalsha(script.sha1(), keys, args);
             } catch (JedisNoScriptException e) {
+                listener.roundTrip(operation + " (script sent again)", 1);
                 return client.eval(script.source(), keys, args);
             }
         });
@@ -44,8 +60,9 @@ final class RedisCommands {
 
     /** Loads every script into the server's script cache (at startup: one command per script). */
     void loadScripts(List<LuaScript> scripts) {
-        run("load scripts", client -> {
+        runQuietly("load scripts", client -> {
             for (LuaScript script : scripts) {
+                listener.roundTrip("load script " + script.name(), 1);
                 if (!script.sha1().equals(client.scriptLoad(script.source()))) {
                     throw new IllegalStateException("Redis hashed script " + script.name() + " differently");
                 }
@@ -60,7 +77,8 @@ final class RedisCommands {
      */
     List<Object> evalPipelined(String operation, LuaScript script, List<List<String>> keys, List<List<String>> args) {
         List<Response<Object>> responses = new ArrayList<>(keys.size());
-        run(operation, client -> {
+        listener.roundTrip(operation, keys.size());
+        runQuietly(operation, client -> {
             try (Pipeline pipeline = client.pipelined()) {
                 for (int i = 0; i < keys.size(); i++) {
                     responses.add(pipeline.evalsha(script.sha1(), keys.get(i), args.get(i)));
@@ -83,6 +101,15 @@ final class RedisCommands {
             throw failure;
         }
         return results;
+    }
+
+    /** Like {@link #run} for a call whose round trips the caller reports itself. */
+    private <T> T runQuietly(String operation, Function<RedisClient, T> call) {
+        try {
+            return call.apply(redis);
+        } catch (JedisException e) {
+            throw unavailable(operation, e);
+        }
     }
 
     private Object result(Response<Object> response, String operation, LuaScript script, List<String> keys,

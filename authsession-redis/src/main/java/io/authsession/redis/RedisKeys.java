@@ -1,6 +1,5 @@
 package io.authsession.redis;
 
-import io.authsession.core.domain.DeviceSessionIds;
 import io.authsession.core.domain.EmailAddress;
 
 /**
@@ -19,6 +18,12 @@ final class RedisKeys {
         this.gatewayStream = settings.gatewayEventsStream();
     }
 
+    /**
+     * The keys of one user, computed once: the part every session key of the user starts with (the scripts append
+     * session ids to it) and the two per-user indexes.
+     */
+    record UserKeys(String sessionPrefix, String activeSessions, String revokedSessions) {}
+
     String challenge(String challengeId) {
         return prefix + "challenge:{" + challengeId + "}";
     }
@@ -31,25 +36,18 @@ final class RedisKeys {
         return prefix + "config";
     }
 
-    /** The part every session key of this owner hint starts with; the scripts append session ids to it. */
-    String sessionKeyPrefix(String ownerHint) {
-        return prefix + "{" + ownerHint + "}:session:";
+    UserKeys user(String userId) {
+        String tagged = prefix + "{" + SessionIds.ownerHint(userId) + "}:";
+        return new UserKeys(tagged + "session:", tagged + "user-active:" + userId, tagged + "user-revoked:" + userId);
     }
 
     String session(String deviceSessionId) {
-        return sessionKeyPrefix(DeviceSessionIds.ownerHintOf(deviceSessionId)) + deviceSessionId;
+        return taggedPrefixOfSession(deviceSessionId) + "session:" + deviceSessionId;
     }
 
-    String sessionKeyPrefixOfUser(String userId) {
-        return sessionKeyPrefix(DeviceSessionIds.ownerHint(userId));
-    }
-
-    String activeSessions(String userId) {
-        return prefix + "{" + DeviceSessionIds.ownerHint(userId) + "}:user-active:" + userId;
-    }
-
-    String revokedSessions(String userId) {
-        return prefix + "{" + DeviceSessionIds.ownerHint(userId) + "}:user-revoked:" + userId;
+    /** {@code <prefix>{<hint>}:} of the session's owner, from which a script derives the owner's other keys. */
+    String taggedPrefixOfSession(String deviceSessionId) {
+        return prefix + "{" + SessionIds.ownerHintOf(deviceSessionId) + "}:";
     }
 
     String gatewaySnapshot(String deviceSessionId) {

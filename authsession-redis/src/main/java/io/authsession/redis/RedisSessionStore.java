@@ -1,11 +1,13 @@
 package io.authsession.redis;
 
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.domain.DeviceSessionIds;
+import io.authsession.core.domain.RevokeReasons;
 import io.authsession.core.domain.SessionStatus;
 import io.authsession.core.port.Revocation;
 import io.authsession.core.port.SessionCreation;
 import io.authsession.core.port.SessionStore;
+import io.authsession.redis.RedisKeys.UserKeys;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ final class RedisSessionStore implements SessionStore {
     private final RedisCommands redis;
     private final RedisKeys keys;
     private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
 
     RedisSessionStore(RedisCommands redis, RedisKeys keys, Clock clock) {
         this.redis = redis;
@@ -30,23 +33,29 @@ final class RedisSessionStore implements SessionStore {
     }
 
     @Override
+    public String newSessionId(String userId) {
+        return SessionIds.newId(userId, random);
+    }
+
+    @Override
     public SessionCreation create(DeviceSession session, int maxActiveSessions, Instant revokedPurgeAt) {
-        if (!DeviceSessionIds.belongsTo(session.id(), session.userId())) {
-            throw new IllegalArgumentException("session ids must come from DeviceSessionIds.generate for their user");
+        if (!SessionIds.belongsTo(session.id(), session.userId())) {
+            throw new IllegalArgumentException("session ids must come from newSessionId for their user");
         }
         Instant now = clock.instant();
+        UserKeys user = keys.user(session.userId());
         List<String> args = new ArrayList<>(List.of(
-                keys.sessionKeyPrefixOfUser(session.userId()), RedisReplies.millis(now), Integer.toString(maxActiveSessions),
+                user.sessionPrefix(), RedisReplies.millis(now), Integer.toString(maxActiveSessions),
                 RedisReplies.millis(revokedPurgeAt), RedisReplies.ttlMillis(revokedPurgeAt, now),
-                session.id(), RedisReplies.millis(session.createdAt())));
+                session.id(), RedisReplies.millis(session.createdAt()), RevokeReasons.SESSION_LIMIT));
         args.addAll(RedisReplies.flat(fieldsOf(session)));
         List<?> reply = (List<?>) redis.eval("create session", LuaScript.SESSION_CREATE,
-                List.of(keys.session(session.id()), keys.activeSessions(session.userId()),
-                        keys.revokedSessions(session.userId())), args);
-        List<DeviceSession> limited = ((List<?>) reply.get(2)).stream()
+                List.of(keys.session(session.id()), user.activeSessions(), user.revokedSessions()), args);
+        List<DeviceSession> revoked = ((List<?>) reply.get(2)).stream()
                 .map(fields -> sessionOf(RedisReplies.fromFlat(fields)))
                 .toList();
-        return new SessionCreation(sessionOf(RedisReplies.fromFlat(reply.get(1))), Long.valueOf(1).equals(reply.get(0)), limited);
+        return new SessionCreation(sessionOf(RedisReplies.fromFlat(reply.get(1))), Long.valueOf(1).equals(reply.get(0)),
+                revoked);
     }
 
     @Override
@@ -61,9 +70,10 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public List<DeviceSession> listByUser(String userId, Optional<SessionStatus> status) {
         String which = status.map(SessionStatus::wireName).orElse("all");
+        UserKeys user = keys.user(userId);
         List<?> reply = (List<?>) redis.eval("list sessions", LuaScript.SESSION_LIST,
-                List.of(keys.activeSessions(userId), keys.revokedSessions(userId)),
-                List.of(keys.sessionKeyPrefixOfUser(userId), RedisReplies.millis(clock.instant()), which));
+                List.of(user.activeSessions(), user.revokedSessions()),
+                List.of(user.sessionPrefix(), RedisReplies.millis(clock.instant()), which));
         // The script already dropped purged sessions (their index score is their purge time).
         return reply.stream()
                 .map(RedisReplies::fromFlat)
@@ -74,14 +84,10 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public Optional<Revocation> revoke(String deviceSessionId, String reason, Instant at, Instant purgeAt) {
-        // The owner's index keys need the user id: one read first keeps every key of the script declared.
-        String userId = redis.run("find session owner", client -> client.hget(keys.session(deviceSessionId), "user_id"));
-        if (userId == null) {
-            return Optional.empty();
-        }
-        Object reply = redis.eval("revoke session", LuaScript.SESSION_REVOKE,
-                List.of(keys.session(deviceSessionId), keys.activeSessions(userId), keys.revokedSessions(userId)),
-                revocationArgs(userId, reason, at, purgeAt));
+        Instant now = clock.instant();
+        Object reply = redis.eval("revoke session", LuaScript.SESSION_REVOKE, List.of(keys.session(deviceSessionId)),
+                List.of(keys.taggedPrefixOfSession(deviceSessionId), RedisReplies.millis(now), reason,
+                        RedisReplies.millis(at), RedisReplies.millis(purgeAt), RedisReplies.ttlMillis(purgeAt, now)));
         if (reply == null) {
             return Optional.empty();
         }
@@ -91,9 +97,12 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public List<Revocation> revokeAllActive(String userId, String reason, Instant at, Instant purgeAt) {
+        Instant now = clock.instant();
+        UserKeys user = keys.user(userId);
         List<?> reply = (List<?>) redis.eval("revoke all sessions", LuaScript.SESSION_REVOKE_ALL,
-                List.of(keys.activeSessions(userId), keys.revokedSessions(userId)),
-                revocationArgs(userId, reason, at, purgeAt));
+                List.of(user.activeSessions(), user.revokedSessions()),
+                List.of(user.sessionPrefix(), RedisReplies.millis(now), reason, RedisReplies.millis(at),
+                        RedisReplies.millis(purgeAt), RedisReplies.ttlMillis(purgeAt, now)));
         return reply.stream()
                 .map(entry -> (List<?>) entry)
                 .map(entry -> new Revocation(sessionOf(RedisReplies.fromFlat(entry.get(1))), Long.valueOf(1).equals(entry.get(0))))
@@ -104,12 +113,6 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public void ping() {
         redis.run("ping", client -> client.ping());
-    }
-
-    private List<String> revocationArgs(String userId, String reason, Instant at, Instant purgeAt) {
-        Instant now = clock.instant();
-        return List.of(keys.sessionKeyPrefixOfUser(userId), RedisReplies.millis(now), reason, RedisReplies.millis(at),
-                RedisReplies.millis(purgeAt), RedisReplies.ttlMillis(purgeAt, now));
     }
 
     private boolean isPurged(Map<String, String> fields) {

@@ -1,11 +1,13 @@
 package io.authsession.redis;
 
+import io.authsession.core.error.InvalidSettingException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to reach Redis and where authsession's keys live. Immutable; {@link #toString()} hides the password.
+ * How to reach Redis and where authsession's keys live. Immutable; {@link #toString()} hides the password. An invalid
+ * value is an {@link InvalidSettingException} naming the component or builder method ({@code port}, {@code poolMaxWait}).
  *
  * @param host Redis host
  * @param port Redis port
@@ -49,25 +51,28 @@ public record RedisSettings(
         Objects.requireNonNull(gatewaySessionKeyPrefix, "gatewaySessionKeyPrefix");
         Objects.requireNonNull(gatewayEventsStream, "gatewayEventsStream");
         if (host.isBlank()) {
-            throw new IllegalArgumentException("Redis host must not be blank");
+            throw new InvalidSettingException("host", "must not be blank");
         }
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("Redis port must be between 1 and 65535, got " + port);
+            throw new InvalidSettingException("port", "must be between 1 and 65535, got " + port);
         }
         if (database < 0) {
-            throw new IllegalArgumentException("Redis database must not be negative, got " + database);
+            throw new InvalidSettingException("database", "must not be negative, got " + database);
         }
-        positive(connectTimeout, "connect timeout");
-        positive(socketTimeout, "socket timeout");
-        positive(poolMaxWait, "pool max wait");
+        positive(connectTimeout, "connectTimeout");
+        positive(socketTimeout, "socketTimeout");
+        positive(poolMaxWait, "poolMaxWait");
         if (poolSize < 1) {
-            throw new IllegalArgumentException("Redis pool size must be at least 1, got " + poolSize);
+            throw new InvalidSettingException("poolSize", "must be at least 1, got " + poolSize);
         }
-        if (gatewaySessionKeyPrefix.isEmpty() || gatewayEventsStream.isEmpty()) {
-            throw new IllegalArgumentException("gateway key prefix and stream name must not be empty");
+        if (gatewaySessionKeyPrefix.isEmpty()) {
+            throw new InvalidSettingException("gatewaySessionKeyPrefix", "must not be empty");
+        }
+        if (gatewayEventsStream.isEmpty()) {
+            throw new InvalidSettingException("gatewayEventsStream", "must not be empty");
         }
         if (gatewayEventsMaxLength < 1) {
-            throw new IllegalArgumentException("gateway stream max length must be at least 1, got " + gatewayEventsMaxLength);
+            throw new InvalidSettingException("gatewayEventsMaxLength", "must be at least 1, got " + gatewayEventsMaxLength);
         }
     }
 
@@ -106,7 +111,7 @@ public record RedisSettings(
 
     private static void positive(Duration duration, String name) {
         if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("Redis " + name + " must be positive");
+            throw new InvalidSettingException(name, "must be positive");
         }
     }
 
@@ -132,13 +137,13 @@ public record RedisSettings(
         /**
          * Sets host and port from {@code host:port} ({@code [::1]:6379} for IPv6).
          *
-         * @throws IllegalArgumentException when the text is not of that form
+         * @throws InvalidSettingException when the text is not of that form
          */
         public Builder address(String address) {
             Objects.requireNonNull(address, "address");
             int colon = address.lastIndexOf(':');
             if (colon <= 0 || colon == address.length() - 1) {
-                throw new IllegalArgumentException("'" + address + "' is not host:port");
+                throw new InvalidSettingException("address", "'" + address + "' is not host:port");
             }
             String hostPart = address.substring(0, colon);
             if (hostPart.startsWith("[") && hostPart.endsWith("]")) {
@@ -148,7 +153,7 @@ public record RedisSettings(
             try {
                 portPart = Integer.parseInt(address.substring(colon + 1));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + address + "' has no numeric port", e);
+                throw new InvalidSettingException("address", "'" + address + "' has no numeric port", e);
             }
             this.host = hostPart;
             this.port = portPart;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.domain.DeviceSessionIds;
 import io.authsession.core.domain.RuntimeSettings;
 import io.authsession.core.domain.SessionSnapshot;
 import io.authsession.core.error.DependencyUnavailableException;
@@ -41,7 +40,7 @@ class RedisAdaptersTest {
     }
 
     private DeviceSession newSession(String userId) {
-        return DeviceSession.active(DeviceSessionIds.generate(userId, RANDOM), userId, clock.instant(),
+        return DeviceSession.active(SessionIds.newId(userId, RANDOM), userId, clock.instant(),
                 Optional.empty(), Optional.empty());
     }
 
@@ -114,7 +113,7 @@ class RedisAdaptersTest {
         @DisplayName("a session id not made for its user is refused before anything is written")
         void foreignSessionId() {
             SessionStore sessions = keyspace.adapters(clock).sessionStore();
-            DeviceSession foreign = DeviceSession.active(DeviceSessionIds.generate("someone-else", RANDOM), "u1",
+            DeviceSession foreign = DeviceSession.active(SessionIds.newId("someone-else", RANDOM), "u1",
                     clock.instant(), Optional.empty(), Optional.empty());
             assertThatThrownBy(() -> sessions.create(foreign, 0, clock.instant())).isInstanceOf(IllegalArgumentException.class);
             assertThat(sessions.listByUser("u1", Optional.empty())).isEmpty();
@@ -135,7 +134,7 @@ class RedisAdaptersTest {
             keyspace.raw().del(keyspace.keys().session(lost.id()));
 
             assertThat(sessions.listByUser("u1", Optional.empty())).containsExactly(kept);
-            assertThat(keyspace.raw().zrange(keyspace.keys().activeSessions("u1"), 0, -1)).containsExactly(kept.id());
+            assertThat(keyspace.raw().zrange(keyspace.keys().user("u1").activeSessions(), 0, -1)).containsExactly(kept.id());
         }
 
         @Test
@@ -148,9 +147,9 @@ class RedisAdaptersTest {
                 sessions.revoke(session.id(), "logout", clock.instant(), clock.instant().plus(Duration.ofMinutes(10)));
                 clock.advance(Duration.ofMinutes(1));
             }
-            long revokedEntries = keyspace.raw().zcard(keyspace.keys().revokedSessions("u1"));
+            long revokedEntries = keyspace.raw().zcard(keyspace.keys().user("u1").revokedSessions());
             assertThat(revokedEntries).isBetween(9L, 11L);
-            assertThat(keyspace.raw().zcard(keyspace.keys().activeSessions("u1"))).isZero();
+            assertThat(keyspace.raw().zcard(keyspace.keys().user("u1").activeSessions())).isZero();
             assertThat(keyspace.raw().exists(keyspace.keys().session(sessions.listByUser("u1", Optional.empty())
                     .get(0).id()))).isTrue();
         }
@@ -163,7 +162,7 @@ class RedisAdaptersTest {
             sessions.create(session, 0, clock.instant());
             Instant purgeAt = clock.instant().plus(Duration.ofHours(2));
             sessions.revoke(session.id(), "logout", clock.instant(), purgeAt);
-            long ttl = keyspace.raw().pttl(keyspace.keys().revokedSessions("u1"));
+            long ttl = keyspace.raw().pttl(keyspace.keys().user("u1").revokedSessions());
             assertThat(ttl).isBetween(Duration.ofHours(2).minusSeconds(5).toMillis(), Duration.ofHours(2).toMillis());
         }
     }
@@ -219,15 +218,32 @@ class RedisAdaptersTest {
         }
 
         @Test
-        @DisplayName("when Redis cannot be read the last known settings stay in force")
-        void lastKnown() throws Exception {
-            int closedPort;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                closedPort = socket.getLocalPort();
+        @DisplayName("when Redis cannot be read the last known settings stay in force, not the defaults")
+        void lastKnown() {
+            assumeTrue(keyspace.server.isPrivate(), "creates an ACL user whose rights it then takes away");
+            String user = "authsession-lastknown-" + java.util.UUID.randomUUID();
+            try (Jedis admin = new Jedis(keyspace.server.host(), keyspace.server.port())) {
+                admin.aclSetUser(user, "on", ">pw", "+@all", "~*");
+                try {
+                    ConfigProvider config = keyspace.adapters(keyspace.settings().toBuilder().username(user)
+                            .password("pw").build(), clock).configProvider();
+                    keyspace.raw().hset(keyspace.keys().config(), "challenge_max_attempts", "3");
+                    assertThat(config.current().challengeMaxAttempts()).isEqualTo(3);
+
+                    admin.aclSetUser(user, "-@all");
+                    clock.advance(Duration.ofSeconds(6));
+                    assertThat(config.current().challengeMaxAttempts()).isEqualTo(3);
+                    clock.advance(Duration.ofSeconds(6));
+                    assertThat(config.current().challengeMaxAttempts()).isEqualTo(3);
+
+                    admin.aclSetUser(user, "+@all");
+                    keyspace.raw().hset(keyspace.keys().config(), "challenge_max_attempts", "4");
+                    clock.advance(Duration.ofSeconds(6));
+                    assertThat(config.current().challengeMaxAttempts()).isEqualTo(4);
+                } finally {
+                    admin.aclDelUser(user);
+                }
             }
-            ConfigProvider config = keyspace.adapters(RedisSettings.builder().port(closedPort)
-                    .connectTimeout(Duration.ofMillis(300)).build(), clock).configProvider();
-            assertThat(config.current()).isEqualTo(RuntimeSettings.DEFAULTS);
         }
     }
 

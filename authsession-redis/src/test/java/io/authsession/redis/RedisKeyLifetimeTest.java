@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.authsession.core.ConfirmRequest;
 import io.authsession.core.ConfirmedLogin;
-import io.authsession.core.domain.DeviceSessionIds;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -86,11 +85,11 @@ class RedisKeyLifetimeTest {
     }
 
     private String sessionKey(String sessionId) {
-        return prefix() + "{" + DeviceSessionIds.ownerHintOf(sessionId) + "}:session:" + sessionId;
+        return prefix() + "{" + SessionIds.ownerHintOf(sessionId) + "}:session:" + sessionId;
     }
 
     private String userKey(String kind, String userId) {
-        return prefix() + "{" + DeviceSessionIds.ownerHint(userId) + "}:user-" + kind + ":" + userId;
+        return prefix() + "{" + SessionIds.ownerHint(userId) + "}:user-" + kind + ":" + userId;
     }
 
     private String challengeKey(String challengeId) {

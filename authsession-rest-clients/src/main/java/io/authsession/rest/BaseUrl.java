@@ -1,5 +1,6 @@
 package io.authsession.rest;
 
+import io.authsession.core.error.InvalidSettingException;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
@@ -17,7 +18,7 @@ final class BaseUrl {
      * Validates a base URL: http or https, a host, no user info, no query, no fragment; a path prefix is kept.
      *
      * @param setting the name the error messages use, for example {@code userServiceBaseUrl}
-     * @throws IllegalArgumentException naming the setting and the broken rule
+     * @throws InvalidSettingException naming the setting and the broken rule
      */
     static BaseUrl of(String setting, URI uri) {
         Objects.requireNonNull(uri, setting);
@@ -47,8 +48,8 @@ final class BaseUrl {
         return new BaseUrl(url);
     }
 
-    private static IllegalArgumentException invalid(String setting, String rule) {
-        return new IllegalArgumentException(setting + " " + rule);
+    private static InvalidSettingException invalid(String setting, String rule) {
+        return new InvalidSettingException(setting, rule);
     }
 
     /** The base URL itself, as the connectivity check asks it. */

@@ -1,5 +1,6 @@
 package io.authsession.rest;
 
+import io.authsession.core.error.InvalidSettingException;
 import io.authsession.core.port.MailSender;
 import io.authsession.core.port.UserDirectory;
 import java.net.URI;
@@ -100,7 +101,11 @@ public final class RestClients implements AutoCloseable {
         client.connectionPool().evictAll();
     }
 
-    /** Builds {@link RestClients}; setters reject invalid values at once, {@link #build()} names what is missing. */
+    /**
+     * Builds {@link RestClients}; setters reject invalid values at once with an {@link InvalidSettingException} naming
+     * the setter ({@code userServiceBaseUrl}, {@code mailServiceRequestTimeout}, ...), {@link #build()} names what is
+     * missing.
+     */
     public static final class Builder {
         private BaseUrl userServiceBaseUrl;
         private Duration userServiceRequestTimeout;
@@ -142,10 +147,10 @@ public final class RestClients implements AutoCloseable {
         public Builder retryPause(Duration pause) {
             Objects.requireNonNull(pause, "retryPause");
             if (pause.isNegative()) {
-                throw new IllegalArgumentException("retryPause must not be negative");
+                throw new InvalidSettingException("retryPause", "must not be negative");
             }
             if (pause.compareTo(MAX_RETRY_PAUSE) > 0) {
-                throw new IllegalArgumentException("retryPause must be at most 1m");
+                throw new InvalidSettingException("retryPause", "must be at most 1m");
             }
             this.retryPause = pause;
             return this;
@@ -187,10 +192,10 @@ public final class RestClients implements AutoCloseable {
             Objects.requireNonNull(timeout, name);
             // OkHttp counts whole milliseconds, and 0 would mean no timeout at all.
             if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
-                throw new IllegalArgumentException(name + " must be at least 1ms");
+                throw new InvalidSettingException(name, "must be at least 1ms");
             }
             if (timeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
-                throw new IllegalArgumentException(name + " must be at most 24h");
+                throw new InvalidSettingException(name, "must be at most 24h");
             }
             return timeout;
         }

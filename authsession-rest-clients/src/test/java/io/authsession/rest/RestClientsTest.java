@@ -32,16 +32,16 @@ class RestClientsTest {
     class BaseUrls {
         @ParameterizedTest(name = "{0}")
         @CsvSource(delimiter = '|', value = {
-            "ftp://users.internal/          | userServiceBaseUrl must use http or https",
-            "file:///etc/passwd             | userServiceBaseUrl must use http or https",
-            "http://users.internal/?x=1     | userServiceBaseUrl must not have a query",
-            "http://users.internal/?        | userServiceBaseUrl must not have a query",
-            "http://users.internal/#top     | userServiceBaseUrl must not have a fragment",
-            "garbage                        | userServiceBaseUrl must be an absolute http or https URL",
-            "/users-svc/                    | userServiceBaseUrl must be an absolute http or https URL",
-            "mailto:ops@example.com         | userServiceBaseUrl must be an absolute http or https URL",
-            "http:///users-svc/             | userServiceBaseUrl must name a host",
-            "http://user:secret@users.internal/ | userServiceBaseUrl must not contain user info",
+            "ftp://users.internal/          | userServiceBaseUrl: must use http or https",
+            "file:///etc/passwd             | userServiceBaseUrl: must use http or https",
+            "http://users.internal/?x=1     | userServiceBaseUrl: must not have a query",
+            "http://users.internal/?        | userServiceBaseUrl: must not have a query",
+            "http://users.internal/#top     | userServiceBaseUrl: must not have a fragment",
+            "garbage                        | userServiceBaseUrl: must be an absolute http or https URL",
+            "/users-svc/                    | userServiceBaseUrl: must be an absolute http or https URL",
+            "mailto:ops@example.com         | userServiceBaseUrl: must be an absolute http or https URL",
+            "http:///users-svc/             | userServiceBaseUrl: must name a host",
+            "http://user:secret@users.internal/ | userServiceBaseUrl: must not contain user info",
         })
         @DisplayName("an invalid base URL is refused with a message naming the setting and the rule")
         void invalid(String url, String message) {
@@ -55,7 +55,7 @@ class RestClientsTest {
         void mailInvalid() {
             assertThatThrownBy(() -> RestClients.builder().mailServiceBaseUrl(URI.create("ftp://mail.internal/")))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("mailServiceBaseUrl must use http or https");
+                    .hasMessage("mailServiceBaseUrl: must use http or https");
         }
 
         @ParameterizedTest(name = "{0}")
@@ -79,10 +79,10 @@ class RestClientsTest {
     class Settings {
         @ParameterizedTest(name = "{0}")
         @CsvSource({
-            "PT0S, userServiceRequestTimeout must be at least 1ms",
-            "PT-1S, userServiceRequestTimeout must be at least 1ms",
-            "PT0.0005S, userServiceRequestTimeout must be at least 1ms",
-            "PT25H, userServiceRequestTimeout must be at most 24h",
+            "PT0S, userServiceRequestTimeout: must be at least 1ms",
+            "PT-1S, userServiceRequestTimeout: must be at least 1ms",
+            "PT0.0005S, userServiceRequestTimeout: must be at least 1ms",
+            "PT25H, userServiceRequestTimeout: must be at most 24h",
         })
         @DisplayName("a request timeout outside 1ms to 24h is refused")
         void badTimeout(String timeout, String message) {
@@ -96,7 +96,7 @@ class RestClientsTest {
         void badPause() {
             assertThatThrownBy(() -> RestClients.builder().retryPause(Duration.ofMillis(-1)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("retryPause must not be negative");
+                    .hasMessage("retryPause: must not be negative");
         }
 
         @Test

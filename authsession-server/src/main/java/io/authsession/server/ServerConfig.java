@@ -3,11 +3,15 @@ package io.authsession.server;
 import io.authsession.core.CodeHashKey;
 import io.authsession.core.domain.DurationFormat;
 import io.authsession.core.domain.RuntimeSettings;
+import io.authsession.core.domain.RuntimeSettings.Setting;
+import io.authsession.core.error.InvalidSettingException;
 import io.authsession.redis.RedisSettings;
 import io.authsession.rest.RestClients;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -64,20 +68,45 @@ record ServerConfig(
     static final String STARTUP_CHECK_TIMEOUT = "AUTHSESSION_STARTUP_CHECK_TIMEOUT";
     static final String SHUTDOWN_TIMEOUT = "AUTHSESSION_SHUTDOWN_TIMEOUT";
 
+    static final String REDIS_CONNECT_TIMEOUT = "AUTHSESSION_REDIS_CONNECT_TIMEOUT";
+    static final String REDIS_SOCKET_TIMEOUT = "AUTHSESSION_REDIS_SOCKET_TIMEOUT";
+    static final String REDIS_POOL_SIZE = "AUTHSESSION_REDIS_POOL_SIZE";
+    static final String REDIS_POOL_MAX_WAIT = "AUTHSESSION_REDIS_POOL_MAX_WAIT";
+
+    /** The environment variable holding the default of each runtime setting (CONTRACT §5). */
+    static final Map<Setting, String> RUNTIME_DEFAULT_VARIABLES = runtimeDefaultVariables();
+
+    /** The variable to blame for an invalid {@link RedisSettings} component. */
+    private static final Map<String, String> REDIS_VARIABLES = Map.ofEntries(
+            Map.entry("address", REDIS_ADDR), Map.entry("host", REDIS_ADDR), Map.entry("port", REDIS_ADDR),
+            Map.entry("database", REDIS_DB), Map.entry("connectTimeout", REDIS_CONNECT_TIMEOUT),
+            Map.entry("socketTimeout", REDIS_SOCKET_TIMEOUT), Map.entry("poolSize", REDIS_POOL_SIZE),
+            Map.entry("poolMaxWait", REDIS_POOL_MAX_WAIT), Map.entry("keyPrefix", REDIS_KEY_PREFIX),
+            Map.entry("gatewaySessionKeyPrefix", GATEWAY_SESSION_KEY_PREFIX),
+            Map.entry("gatewayEventsStream", GATEWAY_SESSION_EVENTS_STREAM),
+            Map.entry("gatewayEventsMaxLength", GATEWAY_SESSION_EVENTS_MAXLEN));
+
     private static final Set<String> KNOWN = known(PUBLIC_HTTP_ADDR, INTERNAL_HTTP_ADDR, INTERNAL_API_TOKEN,
             CODE_HASH_KEY, CODE_HASH_KEY_PREVIOUS, CONFIRM_IDEMPOTENCY_WINDOW, CHALLENGE_EXPIRED_RETENTION,
             REVOKED_SESSION_RETENTION, USER_SERVICE_MODE, USER_SERVICE_BASE_URL, USER_SERVICE_REQUEST_TIMEOUT,
             MAIL_SERVICE_MODE, MAIL_SERVICE_BASE_URL, MAIL_SERVICE_REQUEST_TIMEOUT, REDIS_ADDR, REDIS_USERNAME,
             REDIS_PASSWORD, REDIS_DB, REDIS_TLS, REDIS_KEY_PREFIX, GATEWAY_SESSION_KEY_PREFIX,
-            GATEWAY_SESSION_EVENTS_STREAM, GATEWAY_SESSION_EVENTS_MAXLEN, STARTUP_CHECK_TIMEOUT, SHUTDOWN_TIMEOUT,
+            GATEWAY_SESSION_EVENTS_STREAM, GATEWAY_SESSION_EVENTS_MAXLEN, REDIS_CONNECT_TIMEOUT, REDIS_SOCKET_TIMEOUT,
+            REDIS_POOL_SIZE, REDIS_POOL_MAX_WAIT, STARTUP_CHECK_TIMEOUT, SHUTDOWN_TIMEOUT,
             "AUTHSESSION_TEST_REDIS_URL");
 
-    /** These names plus the runtime settings' environment variables, which {@link RuntimeSettings} owns. */
+    private static Map<Setting, String> runtimeDefaultVariables() {
+        Map<Setting, String> variables = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            // challenge_ttl is AUTHSESSION_CHALLENGE_TTL, and so on for every field of the runtime settings hash.
+            variables.put(setting, PREFIX + setting.field().toUpperCase(Locale.ROOT));
+        }
+        return Collections.unmodifiableMap(variables);
+    }
+
     private static Set<String> known(String... names) {
         Set<String> known = new TreeSet<>(Set.of(names));
-        for (RuntimeSettings.Setting setting : RuntimeSettings.Setting.values()) {
-            known.add(setting.environmentVariable());
-        }
+        known.addAll(RUNTIME_DEFAULT_VARIABLES.values());
         return Set.copyOf(known);
     }
 
@@ -99,14 +128,7 @@ record ServerConfig(
         Reader read = new Reader(env);
         ListenAddress publicAddress = read.address(PUBLIC_HTTP_ADDR, ":8080");
         ListenAddress internalAddress = read.address(INTERNAL_HTTP_ADDR, ":8081");
-        RuntimeSettings runtimeDefaults;
-        try {
-            runtimeDefaults = RuntimeSettings.fromEnvironment(env);
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            int colon = message.indexOf(": ");
-            throw new InvalidConfigurationException(message.substring(0, colon), message.substring(colon + 2));
-        }
+        RuntimeSettings runtimeDefaults = read.runtimeDefaults();
         Duration idempotencyWindow = read.positiveDuration(CONFIRM_IDEMPOTENCY_WINDOW, "5m");
         Duration revokedRetention = read.positiveDuration(REVOKED_SESSION_RETENTION, "720h");
         if (revokedRetention.compareTo(idempotencyWindow) <= 0) {
@@ -157,6 +179,22 @@ record ServerConfig(
 
         String orDefault(String variable, String fallback) {
             return optional(variable).orElse(fallback);
+        }
+
+        /** The defaults of the runtime settings; an absent or empty variable keeps the contract default. */
+        RuntimeSettings runtimeDefaults() throws InvalidConfigurationException {
+            RuntimeSettings settings = RuntimeSettings.DEFAULTS;
+            for (Map.Entry<Setting, String> entry : RUNTIME_DEFAULT_VARIABLES.entrySet()) {
+                Optional<String> raw = optional(entry.getValue());
+                if (raw.isPresent()) {
+                    try {
+                        settings = settings.with(entry.getKey(), raw.get());
+                    } catch (InvalidSettingException e) {
+                        throw new InvalidConfigurationException(entry.getValue(), e.rule());
+                    }
+                }
+            }
+            return settings;
         }
 
         ListenAddress address(String variable, String fallback) throws InvalidConfigurationException {
@@ -239,52 +277,48 @@ record ServerConfig(
             try {
                 baseUrl = new URI(url.strip());
             } catch (URISyntaxException e) {
-                throw new InvalidConfigurationException(urlVariable, "'" + url + "' is not a URL");
+                throw new InvalidConfigurationException(urlVariable, "is not a URL");
             }
             Duration timeout = positiveDuration(timeoutVariable, "0");
             // The REST module owns the rules (scheme, host as OkHttp sees it, no user info, query or fragment,
             // timeout range); asking its builder here reports a violation against the variable, before startup.
+            // The value is never repeated: a URL may hold a password (user info).
+            boolean user = modeVariable.equals(USER_SERVICE_MODE);
             RestClients.Builder rules = RestClients.builder();
+            Map<String, String> variables = Map.of(
+                    user ? "userServiceBaseUrl" : "mailServiceBaseUrl", urlVariable,
+                    user ? "userServiceRequestTimeout" : "mailServiceRequestTimeout", timeoutVariable);
             try {
-                rules.userServiceBaseUrl(baseUrl);
-            } catch (IllegalArgumentException e) {
-                // The value is not repeated: it may hold a password (user info).
-                throw new InvalidConfigurationException(urlVariable, ruleOf(e));
-            }
-            try {
-                rules.userServiceRequestTimeout(timeout);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(timeoutVariable, ruleOf(e));
+                if (user) {
+                    rules.userServiceBaseUrl(baseUrl).userServiceRequestTimeout(timeout);
+                } else {
+                    rules.mailServiceBaseUrl(baseUrl).mailServiceRequestTimeout(timeout);
+                }
+            } catch (InvalidSettingException e) {
+                throw new InvalidConfigurationException(variables.getOrDefault(e.setting(), urlVariable), e.rule());
             }
             return Optional.of(new RestService(baseUrl, timeout));
-        }
-
-        /** The rule of a builder's message, without the builder's setting name ("userServiceBaseUrl must ..."). */
-        private static String ruleOf(IllegalArgumentException e) {
-            String message = e.getMessage();
-            int space = message.indexOf(' ');
-            return space < 0 ? message : message.substring(space + 1);
         }
 
         RedisSettings redis() throws InvalidConfigurationException {
             RedisSettings.Builder redis = RedisSettings.builder();
             try {
                 redis.address(orDefault(REDIS_ADDR, "127.0.0.1:6379"));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(REDIS_ADDR, e.getMessage());
-            }
-            optional(REDIS_USERNAME).ifPresent(redis::username);
-            optional(REDIS_PASSWORD).ifPresent(redis::password);
-            redis.database((int) number(REDIS_DB, "0", 0, Integer.MAX_VALUE));
-            redis.tls(bool(REDIS_TLS, false));
-            redis.keyPrefix(orDefault(REDIS_KEY_PREFIX, "authsession:"));
-            redis.gatewaySessionKeyPrefix(orDefault(GATEWAY_SESSION_KEY_PREFIX, "gateway:session:"));
-            redis.gatewayEventsStream(orDefault(GATEWAY_SESSION_EVENTS_STREAM, "gateway:session_events"));
-            redis.gatewayEventsMaxLength(number(GATEWAY_SESSION_EVENTS_MAXLEN, "100000", 1, Long.MAX_VALUE));
-            try {
+                optional(REDIS_USERNAME).ifPresent(redis::username);
+                optional(REDIS_PASSWORD).ifPresent(redis::password);
+                redis.database((int) number(REDIS_DB, "0", 0, Integer.MAX_VALUE));
+                redis.tls(bool(REDIS_TLS, false));
+                redis.connectTimeout(positiveDuration(REDIS_CONNECT_TIMEOUT, "2s"));
+                redis.socketTimeout(positiveDuration(REDIS_SOCKET_TIMEOUT, "2s"));
+                redis.poolSize((int) number(REDIS_POOL_SIZE, "16", 1, 1024));
+                redis.poolMaxWait(positiveDuration(REDIS_POOL_MAX_WAIT, "1s"));
+                redis.keyPrefix(orDefault(REDIS_KEY_PREFIX, "authsession:"));
+                redis.gatewaySessionKeyPrefix(orDefault(GATEWAY_SESSION_KEY_PREFIX, "gateway:session:"));
+                redis.gatewayEventsStream(orDefault(GATEWAY_SESSION_EVENTS_STREAM, "gateway:session_events"));
+                redis.gatewayEventsMaxLength(number(GATEWAY_SESSION_EVENTS_MAXLEN, "100000", 1, Long.MAX_VALUE));
                 return redis.build();
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(REDIS_ADDR, e.getMessage());
+            } catch (InvalidSettingException e) {
+                throw new InvalidConfigurationException(REDIS_VARIABLES.getOrDefault(e.setting(), REDIS_ADDR), e.rule());
             }
         }
     }

@@ -89,7 +89,7 @@ class ServerConfigTest {
         "AUTHSESSION_INTERNAL_HTTP_ADDR        | :99999           | between 0 and 65535",
         "AUTHSESSION_INTERNAL_HTTP_ADDR        | :http            | no numeric port",
         "AUTHSESSION_CHALLENGE_TTL             | 10               | not a duration",
-        "AUTHSESSION_CHALLENGE_TTL             | 0s               | must be positive",
+        "AUTHSESSION_CHALLENGE_TTL             | 0s               | must be longer than zero",
         "AUTHSESSION_RESEND_COOLDOWN           | -1s              | not a duration",
         "AUTHSESSION_CHALLENGE_MAX_ATTEMPTS    | five             | not a whole number",
         "AUTHSESSION_MAX_ACTIVE_SESSIONS_PER_USER | -2            | must not be negative",

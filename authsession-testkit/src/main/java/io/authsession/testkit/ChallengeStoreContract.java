@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -43,8 +42,8 @@ public abstract class ChallengeStoreContract {
         store = createStore(clock);
     }
 
-    private static String newId() {
-        return "kit-" + UUID.randomUUID();
+    private String newId() {
+        return store.newChallengeId(EMAIL);
     }
 
     private Challenge storeSent() {
@@ -94,6 +93,24 @@ public abstract class ChallengeStoreContract {
             assertThat(challenge.isExpiredAt(clock.instant())).isTrue();
             clock.advance(Duration.ofMillis(1));
             assertThat(store.find(challenge.id())).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("ids")
+    class Ids {
+        @Test
+        @DisplayName("new ids are opaque, URL-safe, carry at least 128 random bits and never repeat, for one address")
+        void opaqueAndRandom() {
+            int count = 2000;
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (int i = 0; i < count; i++) {
+                String id = store.newChallengeId(EMAIL);
+                assertThat(id).matches("[A-Za-z0-9_-]{22,128}").doesNotContain("kit");
+                ids.add(id);
+            }
+            assertThat(ids).hasSize(count);
+            assertThat(IdEntropy.varyingPositions(ids)).isGreaterThanOrEqualTo(22);
         }
     }
 

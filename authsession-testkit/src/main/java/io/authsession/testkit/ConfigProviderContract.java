@@ -20,8 +20,8 @@ public abstract class ConfigProviderContract {
     /** The longest a change may take to be seen (CONTRACT §5). */
     protected static final Duration PROPAGATION = Duration.ofSeconds(5);
     /** Defaults unlike the contract's, so that a provider ignoring them is caught. */
-    protected static final RuntimeSettings DEFAULTS =
-            new RuntimeSettings(Duration.ofMinutes(7), 4, Duration.ofSeconds(45), 3);
+    protected static final RuntimeSettings DEFAULTS = new RuntimeSettings(Duration.ofMinutes(7), 4,
+            Duration.ofSeconds(45), 3, Duration.ofHours(100), Duration.ofHours(2), 12, Duration.ofMinutes(30));
 
     protected MutableClock clock;
     protected ConfigProvider provider;
@@ -59,8 +59,12 @@ public abstract class ConfigProviderContract {
         writeField(Setting.CHALLENGE_MAX_ATTEMPTS.field(), "3");
         writeField(Setting.RESEND_COOLDOWN.field(), "1m30s");
         writeField(Setting.MAX_ACTIVE_SESSIONS_PER_USER.field(), "10");
-        assertThat(afterPropagation()).isEqualTo(
-                new RuntimeSettings(Duration.ofSeconds(30), 3, Duration.ofSeconds(90), 10));
+        writeField(Setting.SESSION_MAX_LIFETIME.field(), "0");
+        writeField(Setting.SESSION_IDLE_TIMEOUT.field(), "15m");
+        writeField(Setting.ADDRESS_MAX_FAILED_ATTEMPTS.field(), "50");
+        writeField(Setting.ADDRESS_FAILED_ATTEMPTS_WINDOW.field(), "2h");
+        assertThat(afterPropagation()).isEqualTo(new RuntimeSettings(Duration.ofSeconds(30), 3,
+                Duration.ofSeconds(90), 10, Duration.ZERO, Duration.ofMinutes(15), 50, Duration.ofHours(2)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.authsession.testkit;
 
 import io.authsession.core.domain.Challenge;
 import io.authsession.core.domain.ChallengeStatus;
+import io.authsession.core.domain.EmailAddress;
 import io.authsession.core.port.AttemptOutcome;
 import io.authsession.core.port.ChallengeStore;
 import io.authsession.core.port.ConfirmOutcome;
@@ -30,6 +31,12 @@ public final class InMemoryChallengeStore implements ChallengeStore {
     /** When the challenge will disappear, if it is stored. */
     public Optional<Instant> purgeAt(String challengeId) {
         return Optional.ofNullable(entries.get(challengeId)).map(Entry::purgeAt);
+    }
+
+    /** A plain random id: this store needs no layout hint. */
+    @Override
+    public String newChallengeId(EmailAddress email) {
+        return RandomIds.next();
     }
 
     @Override

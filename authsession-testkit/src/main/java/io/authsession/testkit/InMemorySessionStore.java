@@ -1,6 +1,7 @@
 package io.authsession.testkit;
 
 import io.authsession.core.domain.DeviceSession;
+import io.authsession.core.domain.RevokeReasons;
 import io.authsession.core.domain.SessionStatus;
 import io.authsession.core.port.Revocation;
 import io.authsession.core.port.SessionCreation;
@@ -29,12 +30,22 @@ public final class InMemorySessionStore implements SessionStore {
         faults.failNext(calls);
     }
 
+    /** A plain random id: this store needs no layout hint. */
+    @Override
+    public String newSessionId(String userId) {
+        return RandomIds.next();
+    }
+
     @Override
     public synchronized SessionCreation create(DeviceSession session, int maxActiveSessions, Instant revokedPurgeAt) {
         faults.check();
         Optional<DeviceSession> existing = live(session.id());
         if (existing.isPresent()) {
-            return new SessionCreation(existing.get(), false, List.of());
+            List<DeviceSession> revoked = userSessions(session.userId()).stream()
+                    .filter(other -> !other.isActive() && !other.id().equals(session.id()))
+                    .sorted(DeviceSession.NEWEST_FIRST)
+                    .toList();
+            return new SessionCreation(existing.get(), false, revoked);
         }
         sessions.put(session.id(), new Entry(session, Optional.empty()));
         List<DeviceSession> revoked = new ArrayList<>();
@@ -45,7 +56,7 @@ public final class InMemorySessionStore implements SessionStore {
                     .sorted(DeviceSession.NEWEST_FIRST.reversed())
                     .toList();
             for (int i = 0; i < others.size() - (maxActiveSessions - 1); i++) {
-                DeviceSession limited = others.get(i).revokedAt(session.createdAt(), "session_limit");
+                DeviceSession limited = others.get(i).revokedAt(session.createdAt(), RevokeReasons.SESSION_LIMIT);
                 sessions.put(limited.id(), new Entry(limited, Optional.of(revokedPurgeAt)));
                 revoked.add(limited);
             }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.domain.DeviceSessionIds;
 import io.authsession.core.domain.SessionSnapshot;
 import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.ProjectionPublisher;
@@ -58,12 +57,18 @@ public abstract class ProjectionPublisherContract {
 
     private DeviceSession newSession() {
         String user = "kit-user-" + UUID.randomUUID();
-        return DeviceSession.active(DeviceSessionIds.generate(user, RANDOM), user, clock.instant(),
+        return DeviceSession.active(randomId(), user, clock.instant(),
                 Optional.of("Pixel \"8\""), Optional.empty());
     }
 
     private List<ProjectionEvent> eventsOf(DeviceSession session) {
         return view.events().stream().filter(e -> e.deviceSessionId().equals(session.id())).toList();
+    }
+
+    private static String randomId() {
+        byte[] bits = new byte[16];
+        RANDOM.nextBytes(bits);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 
     private static SessionSnapshot snapshot(DeviceSession session) {

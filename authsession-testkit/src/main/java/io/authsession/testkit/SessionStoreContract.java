@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.domain.DeviceSessionIds;
 import io.authsession.core.domain.SessionStatus;
 import io.authsession.core.port.Revocation;
 import io.authsession.core.port.SessionCreation;
 import io.authsession.core.port.SessionStore;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SessionStoreContract {
     protected static final Duration RETENTION = Duration.ofHours(720);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     protected MutableClock clock;
     protected SessionStore store;
@@ -48,7 +45,7 @@ public abstract class SessionStoreContract {
     }
 
     private DeviceSession newSession(String userId) {
-        return DeviceSession.active(DeviceSessionIds.generate(userId, RANDOM), userId, clock.instant(),
+        return DeviceSession.active(store.newSessionId(userId), userId, clock.instant(),
                 Optional.of("Pixel 8"), Optional.of("A".repeat(43) + "="));
     }
 
@@ -80,7 +77,7 @@ public abstract class SessionStoreContract {
         @DisplayName("a session without device name or key is found without them")
         void minimal() {
             DeviceSession session = DeviceSession.active(
-                    DeviceSessionIds.generate(user, RANDOM), user, clock.instant(), Optional.empty(), Optional.empty());
+                    store.newSessionId(user), user, clock.instant(), Optional.empty(), Optional.empty());
             store.create(session, 0, purgeAt());
             assertThat(store.find(session.id())).contains(session);
         }
@@ -108,10 +105,47 @@ public abstract class SessionStoreContract {
         }
 
         @Test
+        @DisplayName("creating an existing id returns the user's other revoked sessions, for a replay to publish again")
+        void replayReturnsRevoked() {
+            DeviceSession session = createOne(user);
+            DeviceSession other = createOne(user);
+            DeviceSession third = createOne(user);
+            DeviceSession revokedOther =
+                    store.revoke(other.id(), "logout", clock.instant(), purgeAt()).orElseThrow().session();
+            DeviceSession revokedSelf =
+                    store.revoke(session.id(), "logout", clock.instant(), purgeAt()).orElseThrow().session();
+            SessionCreation replay = store.create(session, 0, purgeAt());
+            assertThat(replay.created()).isFalse();
+            assertThat(replay.session()).isEqualTo(revokedSelf);
+            assertThat(replay.revoked()).containsExactly(revokedOther);
+            assertThat(store.find(third.id())).contains(third);
+        }
+
+        @Test
         @DisplayName("an unknown session is not found")
         void unknown() {
-            assertThat(store.find(DeviceSessionIds.generate(user, RANDOM))).isEmpty();
+            assertThat(store.find(store.newSessionId(user))).isEmpty();
             assertThat(store.find("not-an-id")).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("ids")
+    class Ids {
+        @Test
+        @DisplayName("new ids are opaque, URL-safe, carry at least 128 random bits and never repeat")
+        void opaqueAndRandom() {
+            int count = 2000;
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (int i = 0; i < count; i++) {
+                String id = store.newSessionId(user);
+                assertThat(id).matches("[A-Za-z0-9_-]{22,128}").doesNotContain(user);
+                ids.add(id);
+            }
+            assertThat(ids).hasSize(count);
+            // A store may put a fixed part (a layout hint) in an id; the rest must vary: every varying base64
+            // position carries 6 bits, so at least 22 of them make 128 bits.
+            assertThat(IdEntropy.varyingPositions(ids)).isGreaterThanOrEqualTo(22);
         }
     }
 
@@ -137,8 +171,8 @@ public abstract class SessionStoreContract {
             SessionCreation creation = store.create(fresh, 2, purgeAt());
 
             assertThat(creation.created()).isTrue();
-            assertThat(creation.revokedByLimit()).extracting(DeviceSession::id).containsExactly(oldest.id(), older.id());
-            for (DeviceSession revoked : creation.revokedByLimit()) {
+            assertThat(creation.revoked()).extracting(DeviceSession::id).containsExactly(oldest.id(), older.id());
+            for (DeviceSession revoked : creation.revoked()) {
                 assertThat(revoked.status()).isEqualTo(SessionStatus.REVOKED);
                 assertThat(revoked.revokeReason()).contains("session_limit");
                 assertThat(revoked.revokedAt()).contains(fresh.createdAt());
@@ -156,7 +190,7 @@ public abstract class SessionStoreContract {
             store.revoke(first.id(), "logout", clock.instant(), purgeAt());
             createOne(user);
             SessionCreation creation = store.create(newSession(user), 2, purgeAt());
-            assertThat(creation.revokedByLimit()).isEmpty();
+            assertThat(creation.revoked()).isEmpty();
             assertThat(store.listByUser(user, Optional.of(SessionStatus.ACTIVE))).hasSize(2);
         }
 
@@ -188,7 +222,7 @@ public abstract class SessionStoreContract {
                     Concurrently.run(8, () -> store.create(newSession(user), 3, purgeAt()));
             assertThat(creations).allMatch(SessionCreation::created);
             assertThat(store.listByUser(user, Optional.of(SessionStatus.ACTIVE))).hasSize(3);
-            assertThat(creations.stream().mapToInt(c -> c.revokedByLimit().size()).sum()).isEqualTo(5);
+            assertThat(creations.stream().mapToInt(c -> c.revoked().size()).sum()).isEqualTo(5);
             assertThat(store.listByUser(user, Optional.empty())).hasSize(8);
         }
     }
@@ -259,7 +293,7 @@ public abstract class SessionStoreContract {
         @Test
         @DisplayName("revoking an unknown session finds nothing")
         void unknown() {
-            assertThat(store.revoke(DeviceSessionIds.generate(user, RANDOM), "x", clock.instant(), purgeAt())).isEmpty();
+            assertThat(store.revoke(store.newSessionId(user), "x", clock.instant(), purgeAt())).isEmpty();
             assertThat(store.revoke("not-an-id", "x", clock.instant(), purgeAt())).isEmpty();
         }
 

@@ -16,15 +16,11 @@ class InMemoryConfigProviderTest extends ConfigProviderContract {
 
     @Override
     protected void writeField(String field, String value) {
-        settingOf(field).ifPresentOrElse(setting -> fake.set(setting, value), () -> { });
+        Setting.ofField(field).ifPresent(setting -> fake.set(setting, value));
     }
 
     @Override
     protected void deleteField(String field) {
-        settingOf(field).ifPresent(fake::remove);
-    }
-
-    private static java.util.Optional<Setting> settingOf(String field) {
-        return java.util.Arrays.stream(Setting.values()).filter(s -> s.field().equals(field)).findFirst();
+        Setting.ofField(field).ifPresent(fake::remove);
     }
 }

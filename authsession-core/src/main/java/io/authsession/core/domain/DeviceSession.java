@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * <p>Every change increments {@code revision}, which orders the gateway projection.
  *
- * @param id opaque device session id (see {@link DeviceSessionIds})
+ * @param id opaque device session id, minted by the session store
  * @param userId the owner
  * @param status active or revoked
  * @param createdAt when the login was confirmed

@@ -1,6 +1,7 @@
 package io.authsession.core.port;
 
 import io.authsession.core.domain.Challenge;
+import io.authsession.core.domain.EmailAddress;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -13,6 +14,12 @@ import java.util.Optional;
  * {@link io.authsession.core.error.DependencyUnavailableException}.
  */
 public interface ChallengeStore {
+
+    /**
+     * A new id for a challenge of {@code email}: opaque, URL-safe, at least 128 bits from a secure random source,
+     * never derived from the address alone, never the same twice. Reserves nothing; {@link #create} stores it.
+     */
+    String newChallengeId(EmailAddress email);
 
     /** Stores a new challenge that disappears at {@code purgeAt}, set in the same write. */
     void create(Challenge challenge, Instant purgeAt);

@@ -9,11 +9,13 @@ import java.util.Objects;
  *
  * @param session the stored session: the new one, or the one that already had the id
  * @param created whether this call stored it
- * @param revokedByLimit the sessions this call revoked to respect the session limit, oldest first
+ * @param revoked the user's revoked sessions to publish with it: when this call created the session, those it revoked
+ *     for the session limit (oldest first); when the session existed already (a replay), every revoked session of the
+ *     user, so that publishing them again repairs a projection that failed (stale revisions change nothing)
  */
-public record SessionCreation(DeviceSession session, boolean created, List<DeviceSession> revokedByLimit) {
+public record SessionCreation(DeviceSession session, boolean created, List<DeviceSession> revoked) {
     public SessionCreation {
         Objects.requireNonNull(session, "session");
-        revokedByLimit = List.copyOf(revokedByLimit);
+        revoked = List.copyOf(revoked);
     }
 }

@@ -9,18 +9,25 @@ import java.util.Optional;
 /**
  * Keeps device sessions and the per-user index that lists them.
  *
- * <p>Session ids come from {@link io.authsession.core.domain.DeviceSessionIds}; a store may rely on their owner
- * hint. A revoked session disappears (record and index entry alike) once the store's clock reaches the
- * {@code purgeAt} given when it was revoked. Every failure of the medium is a
+ * <p>A store mints the ids of the sessions it keeps ({@link #newSessionId}), so that it may shape them for its own
+ * layout; a caller never makes one up. A revoked session disappears (record and index entry alike) once the store's
+ * clock reaches the {@code purgeAt} given when it was revoked. Every failure of the medium is a
  * {@link io.authsession.core.error.DependencyUnavailableException}.
  */
 public interface SessionStore {
 
     /**
-     * Stores the session unless one with its id exists, and then, when {@code maxActiveSessions} is above zero,
-     * revokes the user's oldest other active sessions (reason {@code session_limit}, at the new session's
-     * creation time, disappearing at {@code revokedPurgeAt}) so that at most {@code maxActiveSessions} stay active.
-     * All of it is one atomic step for the user.
+     * A new id for a session of {@code userId}: opaque, URL-safe, at least 128 bits from a secure random source, never
+     * the same twice. Reserves nothing; {@link #create} stores the session under it.
+     */
+    String newSessionId(String userId);
+
+    /**
+     * Stores the session (its id from {@link #newSessionId}) unless one with its id exists, and then, when
+     * {@code maxActiveSessions} is above zero, revokes the user's oldest other active sessions (reason
+     * {@code session_limit}, at the new session's creation time, disappearing at {@code revokedPurgeAt}) so that at
+     * most {@code maxActiveSessions} stay active. All of it is one atomic step for the user. When the session exists
+     * already, nothing changes and the user's revoked sessions are returned for the caller to publish again.
      */
     SessionCreation create(DeviceSession session, int maxActiveSessions, Instant revokedPurgeAt);
 
