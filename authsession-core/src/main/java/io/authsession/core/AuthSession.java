@@ -30,7 +30,7 @@ import java.util.Optional;
  * AuthSession auth = AuthSession.builder()
  *         .challengeStore(challenges).sessionStore(sessions).userDirectory(users).mailSender(mail)
  *         .projectionPublisher(projection).resendThrottle(throttle).configProvider(config)
- *         .codeHashKey(CodeHashKey.fromBase64(System.getenv("AUTHSESSION_CODE_HASH_KEY")))
+ *         .codeHashKey(CodeHashKey.fromBase64(base64KeyFromYourSecretStore))
  *         .build();
  * String challengeId = auth.sendEmailCode("user@example.com");
  * ConfirmedLogin login = auth.confirmEmailCode(ConfirmRequest.of(challengeId, "042917"));

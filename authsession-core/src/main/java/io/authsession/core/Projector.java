@@ -1,7 +1,7 @@
 package io.authsession.core;
 
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.domain.SessionSnapshot;
+import io.authsession.core.port.SessionSnapshot;
 import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.ProjectionPublisher;
 import java.lang.System.Logger.Level;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.authsession.core.domain.DeviceSession;
 import io.authsession.core.domain.RuntimeSettings;
-import io.authsession.core.domain.SessionSnapshot;
+import io.authsession.core.port.SessionSnapshot;
 import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.ConfigProvider;
 import io.authsession.core.port.SessionStore;

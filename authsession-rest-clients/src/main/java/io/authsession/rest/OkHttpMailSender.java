@@ -1,7 +1,7 @@
 package io.authsession.rest;
 
 import com.google.gson.JsonObject;
-import io.authsession.core.domain.Timestamps;
+import io.authsession.core.wire.Timestamps;
 import io.authsession.core.port.LoginCodeMail;
 import io.authsession.core.port.MailSender;
 import io.authsession.rest.ServiceEndpoint.Answer;

@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.authsession.core.AuthSession;
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.domain.DeviceSessionJson;
+import io.authsession.core.wire.DeviceSessionJson;
 import io.authsession.core.domain.SessionStatus;
 import io.authsession.core.error.AuthSessionException;
 import io.authsession.core.error.ErrorCode;

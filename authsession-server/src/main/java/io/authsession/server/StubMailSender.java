@@ -1,6 +1,6 @@
 package io.authsession.server;
 
-import io.authsession.core.domain.Timestamps;
+import io.authsession.core.wire.Timestamps;
 import io.authsession.core.port.LoginCodeMail;
 import io.authsession.core.port.MailSender;
 import java.lang.System.Logger.Level;

@@ -1,7 +1,7 @@
 package io.authsession.testkit;
 
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.domain.SessionSnapshot;
+import io.authsession.core.port.SessionSnapshot;
 import io.authsession.core.port.ProjectionPublisher;
 import io.authsession.core.port.PublishOutcome;
 import java.time.Clock;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.domain.SessionSnapshot;
+import io.authsession.core.port.SessionSnapshot;
 import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.ProjectionPublisher;
 import io.authsession.core.port.PublishOutcome;

@@ -9,7 +9,7 @@ import io.authsession.core.ConfirmRequest;
 import io.authsession.core.ConfirmedLogin;
 import io.authsession.core.domain.ChallengeStatus;
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.domain.DeviceSessionJson;
+import io.authsession.core.wire.DeviceSessionJson;
 import io.authsession.core.domain.RuntimeSettings.Setting;
 import io.authsession.core.domain.SessionStatus;
 import io.authsession.core.error.ErrorCode;

@@ -1,6 +1,6 @@
 package io.authsession.core.port;
 
-import io.authsession.core.domain.SessionSnapshot;
+import io.authsession.core.port.SessionSnapshot;
 import io.authsession.core.error.DependencyUnavailableException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,8 @@
-package io.authsession.core.domain;
+package io.authsession.core.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.authsession.core.domain.DeviceSession;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;

@@ -1,4 +1,6 @@
-package io.authsession.core.domain;
+package io.authsession.core.wire;
+
+import io.authsession.core.domain.DeviceSession;
 
 /**
  * The session JSON of the contract (§3), written in one place so that the internal API and the gateway

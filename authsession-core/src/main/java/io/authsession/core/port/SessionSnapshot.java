@@ -1,5 +1,7 @@
-package io.authsession.core.domain;
+package io.authsession.core.port;
 
+import io.authsession.core.domain.DeviceSession;
+import io.authsession.core.wire.DeviceSessionJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

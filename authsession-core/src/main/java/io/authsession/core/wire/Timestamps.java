@@ -1,4 +1,4 @@
-package io.authsession.core.domain;
+package io.authsession.core.wire;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
