@@ -68,12 +68,14 @@ public abstract class UserDirectoryContract {
     }
 
     @Test
-    @DisplayName("blocking twice is fine")
+    @DisplayName("blocking twice is fine, and the user stays blocked")
     void blockTwice() {
-        String userId = directory.ensureByEmail(newAddress()).userId();
+        EmailAddress address = newAddress();
+        String userId = directory.ensureByEmail(address).userId();
         directory.block(userId, "fraud");
         directory.block(userId, "fraud again");
-        assertThat(directory.ensureByEmail(newAddress()).blocked()).isFalse();
+        assertThat(directory.ensureByEmail(address)).isEqualTo(new EnsuredUser(userId, true));
+        assertThat(directory.resolveByEmail(address)).isEqualTo(UserLookup.blocked(userId));
     }
 
     @Test
