@@ -55,7 +55,7 @@ class InternalApiTest {
         @DisplayName("sessions are listed newest first and filtered by status")
         void listed() throws Exception {
             JsonObject first = t.login("a@example.com");
-            Thread.sleep(5);
+            t.clock.advance(java.time.Duration.ofSeconds(1));
             JsonObject second = t.login("a@example.com");
             String userId = first.get("user_id").getAsString();
             String firstId = first.get("device_session_id").getAsString();

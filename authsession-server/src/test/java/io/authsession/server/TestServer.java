@@ -2,6 +2,7 @@ package io.authsession.server;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.authsession.testkit.MutableClock;
 import io.authsession.testkit.RedisTestServer;
 import java.io.IOException;
 import java.net.URI;
@@ -16,12 +17,14 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * The server in process, listening on free ports, on the shared test Redis under key names of its own, with REST
- * user and mail services played by {@link FakeServices}. Requests go over real sockets.
+ * user and mail services played by {@link FakeServices}, on a {@link MutableClock} the test moves. Requests go over
+ * real sockets.
  */
 final class TestServer implements AutoCloseable {
     final String namespace = "srv-" + UUID.randomUUID() + ":";
     final RedisTestServer redisServer = RedisTestServer.shared();
     final FakeServices services = new FakeServices();
+    final MutableClock clock = MutableClock.create();
     final AuthSessionServer server;
     final RedisClient redis;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -33,7 +36,7 @@ final class TestServer implements AutoCloseable {
     TestServer(Map<String, String> overrides) throws Exception {
         Map<String, String> env = environment();
         env.putAll(overrides);
-        server = AuthSessionServer.start(ServerConfig.fromEnvironment(env, false), env);
+        server = AuthSessionServer.start(ServerConfig.fromEnvironment(env, false), env, clock);
         redis = RedisClient.create(redisServer.host(), redisServer.port());
     }
 

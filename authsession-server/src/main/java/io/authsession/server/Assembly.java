@@ -1,0 +1,211 @@
+package io.authsession.server;
+
+import io.authsession.core.AuthSession;
+import io.authsession.core.CodeHashKey;
+import io.authsession.core.port.MailSender;
+import io.authsession.core.port.UserDirectory;
+import io.authsession.redis.RedisAdapters;
+import io.authsession.redis.RedisSettings;
+import io.authsession.rest.RestClients;
+import io.opentelemetry.api.OpenTelemetry;
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The composition root: validated settings, a clock and the storage choice in; the adapters, the {@link AuthSession}
+ * facade, the named startup checks and the ordered closers out. Starts no thread and no listener, so that the server,
+ * the operator command line and the tests build the same thing (the tests with a {@code MutableClock}).
+ */
+final class Assembly {
+    private static final System.Logger LOG = System.getLogger(Assembly.class.getName());
+
+    /** A named step of startup; its component name is what the logs and a failure name. */
+    record Step(String component, Runnable run) {}
+
+    /** Where Redis comes from. */
+    enum Storage {
+        /** The Redis of the configuration. */
+        CONFIGURED,
+        /** An embedded {@code redis-server} started for this process ({@code --dev}). */
+        EMBEDDED
+    }
+
+    private final Deque<Step> closers = new ArrayDeque<>();
+    private final List<Step> startupChecks = new ArrayList<>();
+    private final List<Step> preparations = new ArrayList<>();
+    private final List<Step> reachabilityChecks = new ArrayList<>();
+    private final CodeHashKey codeHashKey;
+    private RedisAdapters redis;
+    private RestClients rest;
+    private AuthSession auth;
+
+    private Assembly(CodeHashKey codeHashKey) {
+        this.codeHashKey = codeHashKey;
+    }
+
+    /**
+     * Builds everything; on failure closes what was opened and throws.
+     *
+     * @param telemetry where the use cases send spans and metrics
+     */
+    static Assembly build(ServerConfig config, Clock clock, Storage storage, OpenTelemetry telemetry) {
+        SecureRandom random = new SecureRandom();
+        Assembly assembly = new Assembly(codeHashKey(config, random));
+        try {
+            assembly.wire(config, clock, storage, telemetry, random);
+            return assembly;
+        } catch (RuntimeException e) {
+            assembly.closeQuietly();
+            throw e;
+        }
+    }
+
+    private void wire(ServerConfig config, Clock clock, Storage storage, OpenTelemetry telemetry, SecureRandom random) {
+        RedisSettings settings = storage == Storage.EMBEDDED ? startDevRedis(config.redis()) : config.redis();
+        RedisAdapters adapters = RedisAdapters.create(settings, clock, config.runtimeDefaults());
+        redis = adapters;
+        closers.push(new Step("redis", adapters::close));
+        UserDirectory users = userDirectory(config);
+        MailSender mail = mailSender(config);
+
+        startupChecks.add(new Step("challenge_store", () -> adapters.challengeStore().ping()));
+        startupChecks.add(new Step("session_store", () -> adapters.sessionStore().ping()));
+        startupChecks.add(new Step("config_provider", () -> adapters.configProvider().ping()));
+        startupChecks.add(new Step("projection_publisher", () -> adapters.projectionPublisher().ping()));
+        startupChecks.add(new Step("resend_throttle", () -> adapters.resendThrottle().ping()));
+        preparations.add(new Step("redis_scripts", adapters::loadScripts));
+        preparations.add(new Step("redis_eviction_policy", () -> adapters.evictingMaxmemoryPolicy()
+                .ifPresent(policy -> LOG.log(Level.WARNING, () -> "event=redis_evicting_policy maxmemory_policy="
+                        + policy + " warning=\"Redis may evict active sessions (keys without TTL): users are then"
+                        + " silently logged out; use noeviction or a volatile-* policy\""))));
+        reachabilityChecks.add(new Step("user_service", users::ping));
+        reachabilityChecks.add(new Step("mail_service", mail::ping));
+
+        AuthSession.Builder builder = adapters.configure(AuthSession.builder())
+                .clock(clock)
+                .userDirectory(users)
+                .mailSender(mail)
+                .codeHashKey(codeHashKey)
+                .challengeExpiredRetention(config.challengeExpiredRetention())
+                .confirmIdempotencyWindow(config.confirmIdempotencyWindow())
+                .revokedSessionRetention(config.revokedSessionRetention())
+                .openTelemetry(telemetry)
+                .secureRandom(random);
+        config.previousCodeHashKey().ifPresent(builder::previousCodeHashKey);
+        auth = builder.build();
+    }
+
+    /** The configured key, or a random one with a warning (fine for one development process only). */
+    private static CodeHashKey codeHashKey(ServerConfig config, SecureRandom random) {
+        CodeHashKey key = config.codeHashKey().orElseGet(() -> {
+            CodeHashKey generated = CodeHashKey.random(random);
+            LOG.log(Level.WARNING, () -> "event=code_hash_key_generated fingerprint=" + generated.fingerprint()
+                    + " warning=\"" + ServerConfig.CODE_HASH_KEY + " is not set: a random key was made for this"
+                    + " process; every replica of a real deployment must share one key\"");
+            return generated;
+        });
+        LOG.log(Level.INFO, () -> "event=code_hash_key role=current fingerprint=" + key.fingerprint());
+        config.previousCodeHashKey().ifPresent(previous -> LOG.log(Level.INFO,
+                () -> "event=code_hash_key role=previous fingerprint=" + previous.fingerprint()));
+        return key;
+    }
+
+    private RedisSettings startDevRedis(RedisSettings configured) {
+        DevRedis dev = DevRedis.start();
+        closers.push(new Step("dev_redis", dev::close));
+        LOG.log(Level.INFO, () -> "event=dev_redis_started address=127.0.0.1:" + dev.port());
+        // Only the names carry over: credentials, TLS and database are the configured Redis's, not the dev one's.
+        return RedisSettings.builder()
+                .host("127.0.0.1")
+                .port(dev.port())
+                .keyPrefix(configured.keyPrefix())
+                .gatewaySessionKeyPrefix(configured.gatewaySessionKeyPrefix())
+                .gatewayEventsStream(configured.gatewayEventsStream())
+                .gatewayEventsMaxLength(configured.gatewayEventsMaxLength())
+                .build();
+    }
+
+    private UserDirectory userDirectory(ServerConfig config) {
+        if (config.userService().isEmpty()) {
+            stubWarning("user_service");
+            return new StubUserDirectory();
+        }
+        return restClients(config).userDirectory().orElseThrow();
+    }
+
+    private MailSender mailSender(ServerConfig config) {
+        if (config.mailService().isEmpty()) {
+            stubWarning("mail_service");
+            return new StubMailSender();
+        }
+        return restClients(config).mailSender().orElseThrow();
+    }
+
+    private RestClients restClients(ServerConfig config) {
+        if (rest == null) {
+            RestClients.Builder builder = RestClients.builder();
+            config.userService().ifPresent(service -> builder.userServiceBaseUrl(service.baseUrl())
+                    .userServiceRequestTimeout(service.requestTimeout()));
+            config.mailService().ifPresent(service -> builder.mailServiceBaseUrl(service.baseUrl())
+                    .mailServiceRequestTimeout(service.requestTimeout()));
+            RestClients clients = builder.build();
+            rest = clients;
+            closers.push(new Step("http_clients", clients::close));
+        }
+        return rest;
+    }
+
+    private static void stubWarning(String component) {
+        LOG.log(Level.WARNING, () -> "event=stub_mode component=" + component + " warning=\"the stub " + component
+                .replace('_', ' ') + " is for development and isolated tests only\"");
+    }
+
+    AuthSession auth() {
+        return auth;
+    }
+
+    RedisAdapters redis() {
+        return redis;
+    }
+
+    CodeHashKey codeHashKey() {
+        return codeHashKey;
+    }
+
+    /** Pings that must succeed before any listener opens (CONTRACT §8), in order. */
+    List<Step> startupChecks() {
+        return List.copyOf(startupChecks);
+    }
+
+    /** Steps worth doing at startup whose failure is only a warning (script loading, the eviction policy check). */
+    List<Step> preparations() {
+        return List.copyOf(preparations);
+    }
+
+    /** The outbound services: not startup checks (CONTRACT §8), an unreachable one is a warning. */
+    List<Step> reachabilityChecks() {
+        return List.copyOf(reachabilityChecks);
+    }
+
+    /** What to close, in order: HTTP clients, the Redis client, then the embedded Redis it talks to. */
+    List<Step> closers() {
+        return List.copyOf(closers);
+    }
+
+    private void closeQuietly() {
+        for (Step closer : closers) {
+            try {
+                closer.run().run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, () -> "event=close_failed component=" + closer.component() + " error=\""
+                        + LogFormat.oneLine(e) + "\"");
+            }
+        }
+        closers.clear();
+    }
+}
