@@ -102,6 +102,21 @@ public final class AuthSession {
     }
 
     /**
+     * Extends an active session for its idle timeout (CONTRACT §3.1): its expiry moves to
+     * {@code min(now + session_idle_timeout, its lifetime cap)}, one revision later, and is projected. A move of less
+     * than a minute (or none, with the idle timeout off) changes and publishes nothing, so a gateway may call this on
+     * every request.
+     *
+     * @return the session as stored after the call
+     * @throws AuthSessionException {@code session_not_found}, or {@code session_inactive} when it is revoked or
+     *     expired
+     */
+    public DeviceSession extendSession(String deviceSessionId) {
+        checkIdentifier("device_session_id", deviceSessionId);
+        return telemetry.inSpan("extend_session", () -> administration.extend(deviceSessionId));
+    }
+
+    /**
      * Revokes every active session of the user.
      *
      * @return how many sessions this call revoked
@@ -281,17 +296,17 @@ public final class AuthSession {
                         + ") must be longer than confirmIdempotencyWindow (" + confirmIdempotencyWindow + ")");
             }
             SecureRandom secureRandom = random != null ? random : new SecureRandom();
-            Telemetry telemetry = new Telemetry(openTelemetry);
+            Telemetry telemetry = new Telemetry(openTelemetry, clock);
             ServiceClock serviceClock = new ServiceClock(clock);
             LoginCodes codes = new LoginCodes(codeHashKey, Optional.ofNullable(previousCodeHashKey), secureRandom);
             Projector projector = new Projector(projectionPublisher, revokedSessionRetention, telemetry, codeHashKey);
             return new AuthSession(telemetry,
                     new SendEmailCode(serviceClock, configProvider, resendThrottle, userDirectory, challengeStore,
-                            mailSender, codes, telemetry, challengeExpiredRetention),
+                            mailSender, codes, codeHashKey, telemetry, challengeExpiredRetention),
                     new ConfirmEmailCode(serviceClock, configProvider, challengeStore, userDirectory, sessionStore,
                             projector, codes, telemetry, confirmIdempotencyWindow, revokedSessionRetention),
-                    new SessionAdministration(serviceClock, sessionStore, userDirectory, projector, telemetry,
-                            revokedSessionRetention));
+                    new SessionAdministration(serviceClock, configProvider, sessionStore, userDirectory, projector,
+                            telemetry, revokedSessionRetention));
         }
 
         private static Duration positive(Duration duration, String name) {

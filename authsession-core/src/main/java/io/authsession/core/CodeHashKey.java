@@ -1,5 +1,7 @@
 package io.authsession.core;
 
+import io.authsession.core.domain.AddressKey;
+import io.authsession.core.domain.EmailAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -75,13 +77,30 @@ public final class CodeHashKey {
      */
     public String fingerprintOf(String value) {
         Objects.requireNonNull(value, "value");
+        return HexFormat.of().formatHex(derivedHmac("authsession log fingerprint v1", value), 0, 6);
+    }
+
+    /**
+     * The keyed hash that names an address's state in a store (CONTRACT §7: no key name holds an address in clear):
+     * 128 bits of HMAC-SHA256 of the normalised address under a key derived from this one, URL-safe base64. Rotating
+     * the code hash key therefore starts every address afresh: open resend windows and failed-guess windows are
+     * forgotten (each lasts at most one window anyway).
+     */
+    public AddressKey addressKeyOf(EmailAddress email) {
+        Objects.requireNonNull(email, "email");
+        byte[] hash = derivedHmac("authsession address key v1", email.value());
+        return new AddressKey(Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 16)));
+    }
+
+    /** HMAC-SHA256 of {@code value} under the key {@code HMAC(this key, purpose)}, one key per purpose. */
+    private byte[] derivedHmac(String purpose, String value) {
         try {
             Mac derive = Mac.getInstance(HMAC);
             derive.init(new SecretKeySpec(key, HMAC));
-            byte[] logKey = derive.doFinal(utf8("authsession log fingerprint v1"));
+            byte[] purposeKey = derive.doFinal(utf8(purpose));
             Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(logKey, HMAC));
-            return HexFormat.of().formatHex(mac.doFinal(utf8(value)), 0, 6);
+            mac.init(new SecretKeySpec(purposeKey, HMAC));
+            return mac.doFinal(utf8(value));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java platform", e);
         }

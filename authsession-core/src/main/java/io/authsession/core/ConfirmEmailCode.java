@@ -1,5 +1,6 @@
 package io.authsession.core;
 
+import io.authsession.core.domain.AddressBudget;
 import io.authsession.core.domain.Challenge;
 import io.authsession.core.domain.ChallengeStatus;
 import io.authsession.core.domain.DeviceSession;
@@ -7,8 +8,8 @@ import io.authsession.core.domain.RevokeReasons;
 import io.authsession.core.domain.RuntimeSettings;
 import io.authsession.core.error.AuthSessionException;
 import io.authsession.core.error.ErrorCode;
-import io.authsession.core.port.AttemptOutcome;
 import io.authsession.core.port.ChallengeStore;
+import io.authsession.core.port.CodeCheck;
 import io.authsession.core.port.ConfigProvider;
 import io.authsession.core.port.ConfirmOutcome;
 import io.authsession.core.port.EnsuredUser;
@@ -62,43 +63,38 @@ final class ConfirmEmailCode {
     private SessionCreation run(ConfirmRequest request) {
         RuntimeSettings settings = config.current();
         int maxAttempts = settings.challengeMaxAttempts();
+        AddressBudget budget = AddressBudget.of(settings);
         Instant now = clock.now();
         String challengeId = request.challengeId();
 
-        Challenge challenge = challenges.find(challengeId).orElseThrow(ConfirmEmailCode::notFound);
-        if (challenge.isExpiredAt(now)) {
-            throw expired();
-        }
-        if (challenge.failedAttempts() >= maxAttempts) {
-            throw tooManyAttempts();
-        }
-        if (!codes.matches(challengeId, request.code(), challenge.codeHash())) {
-            AttemptOutcome outcome = challenges.recordFailedAttempt(challengeId, maxAttempts);
-            throw switch (outcome) {
-                case COUNTED -> new AuthSessionException(ErrorCode.INVALID_CODE, "the code does not match");
-                case TOO_MANY_ATTEMPTS -> tooManyAttempts();
-                case EXPIRED -> expired();
-                case NOT_FOUND -> notFound();
-            };
-        }
+        CodeCheck check = challenges.check(challengeId, codes.typed(challengeId, request.code()), maxAttempts, budget);
+        check.lockedNow().ifPresent(telemetry::addressLocked);
+        Challenge challenge = switch (check.kind()) {
+            case MATCHED -> check.challenge().orElseThrow();
+            case INVALID_CODE -> throw new AuthSessionException(ErrorCode.INVALID_CODE, "the code does not match");
+            case TOO_MANY_ATTEMPTS, ADDRESS_LOCKED -> throw tooManyAttempts();
+            case EXPIRED -> throw expired();
+            case NOT_FOUND -> throw notFound();
+        };
         if (challenge.status() == ChallengeStatus.CONFIRMED_PENDING_EXPIRE) {
             return createAndProject(challenge.confirmation().orElseThrow(), request, settings, now);
         }
 
-        EnsuredUser user = users.ensureByEmail(challenge.email());
+        // A matched challenge has a code, so it was sent, so it keeps its address.
+        EnsuredUser user = users.ensureByEmail(challenge.email().orElseThrow());
         if (user.blocked()) {
             throw new AuthSessionException(ErrorCode.USER_BLOCKED, "the user is blocked");
         }
         Challenge.Confirmation candidate = new Challenge.Confirmation(
                 sessions.newSessionId(user.userId()), user.userId());
         ConfirmOutcome outcome = challenges.confirm(
-                challengeId, candidate, maxAttempts, now.plus(confirmIdempotencyWindow));
+                challengeId, candidate, maxAttempts, budget, now.plus(confirmIdempotencyWindow));
         return switch (outcome.kind()) {
             case CONFIRMED -> createAndProject(candidate, request, settings, now);
             // A concurrent confirm of the same challenge won: answer with its session, like a replay.
             case ALREADY_CONFIRMED -> createAndProject(outcome.confirmation().orElseThrow(), request, settings, now);
             case EXPIRED -> throw expired();
-            case TOO_MANY_ATTEMPTS -> throw tooManyAttempts();
+            case TOO_MANY_ATTEMPTS, ADDRESS_LOCKED -> throw tooManyAttempts();
             case NOT_FOUND -> throw notFound();
         };
     }
@@ -112,11 +108,12 @@ final class ConfirmEmailCode {
     private SessionCreation createAndProject(Challenge.Confirmation confirmation, ConfirmRequest request,
             RuntimeSettings settings, Instant now) {
         DeviceSession candidate = DeviceSession.active(confirmation.deviceSessionId(), confirmation.userId(), now,
-                request.deviceName(), request.clientPublicKey());
+                settings, request.deviceName(), request.clientPublicKey());
         SessionCreation creation = sessions.create(
-                candidate, settings.maxActiveSessionsPerUser(), now.plus(revokedSessionRetention));
+                candidate, settings.maxActiveSessionsPerUser(), revokedSessionRetention);
+        telemetry.sessionsLost(confirmation.userId(), creation.lostRecords());
         if (creation.created()) {
-            telemetry.revoked(RevokeReasons.SESSION_LIMIT, creation.revoked().size());
+            creation.revoked().forEach(limited -> telemetry.revoked(RevokeReasons.SESSION_LIMIT, limited));
         }
         List<DeviceSession> toPublish = new ArrayList<>(creation.revoked());
         toPublish.add(creation.session());

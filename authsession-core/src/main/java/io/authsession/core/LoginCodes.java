@@ -1,5 +1,6 @@
 package io.authsession.core;
 
+import io.authsession.core.port.TypedCode;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -29,6 +30,15 @@ final class LoginCodes {
     /** The hash stored for a code: HMAC-SHA256 over the challenge id and the code, hex. */
     String hash(String challengeId, String code) {
         return HexFormat.of().formatHex(hmac(current, challengeId, code));
+    }
+
+    /**
+     * The hashes a typed code would have been stored under, with the current key and the previous one: a store
+     * compares them with the stored hash, so the key never leaves the process.
+     */
+    TypedCode typed(String challengeId, String code) {
+        return new TypedCode(HexFormat.of().formatHex(hmac(current, challengeId, code)),
+                previous.map(key -> HexFormat.of().formatHex(hmac(key, challengeId, code))));
     }
 
     /** Whether the code matches the stored hash under either key. Both keys are always tried, in constant time. */

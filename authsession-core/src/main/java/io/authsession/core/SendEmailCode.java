@@ -1,5 +1,7 @@
 package io.authsession.core;
 
+import io.authsession.core.domain.AddressBudget;
+import io.authsession.core.domain.AddressKey;
 import io.authsession.core.domain.Challenge;
 import io.authsession.core.domain.DeliveryState;
 import io.authsession.core.domain.EmailAddress;
@@ -17,7 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-/** CONTRACT §2.1: throttle, look the user up, store the challenge, mail the code. */
+/** CONTRACT §2.1: throttle (and the address's guess budget), look the user up, store the challenge, mail the code. */
 final class SendEmailCode {
     private static final System.Logger LOG = System.getLogger(SendEmailCode.class.getName());
 
@@ -28,11 +30,12 @@ final class SendEmailCode {
     private final ChallengeStore challenges;
     private final MailSender mail;
     private final LoginCodes codes;
+    private final CodeHashKey addressKeys;
     private final Telemetry telemetry;
     private final Duration challengeExpiredRetention;
 
     SendEmailCode(ServiceClock clock, ConfigProvider config, ResendThrottle throttle, UserDirectory users,
-            ChallengeStore challenges, MailSender mail, LoginCodes codes, Telemetry telemetry,
+            ChallengeStore challenges, MailSender mail, LoginCodes codes, CodeHashKey addressKeys, Telemetry telemetry,
             Duration challengeExpiredRetention) {
         this.clock = clock;
         this.config = config;
@@ -41,23 +44,26 @@ final class SendEmailCode {
         this.challenges = challenges;
         this.mail = mail;
         this.codes = codes;
+        this.addressKeys = addressKeys;
         this.telemetry = telemetry;
         this.challengeExpiredRetention = challengeExpiredRetention;
     }
 
     String send(String rawEmail) {
         EmailAddress email = EmailAddress.parse(rawEmail);
+        AddressKey address = addressKeys.addressKeyOf(email);
         RuntimeSettings settings = config.current();
         Instant now = clock.now();
-        String challengeId = challenges.newChallengeId(email);
+        String challengeId = challenges.newChallengeId(address);
         Instant expiresAt = now.plus(settings.challengeTtl());
         Instant purgeAt = expiresAt.plus(challengeExpiredRetention);
+        AddressBudget budget = AddressBudget.of(settings);
 
         Optional<ThrottlePermit> permit = Optional.empty();
-        if (!settings.resendCooldown().isZero()) {
-            permit = throttle.tryAcquire(email, settings.resendCooldown());
+        if (!settings.resendCooldown().isZero() || !budget.isOff()) {
+            permit = throttle.tryAcquire(address, settings.resendCooldown(), budget);
             if (permit.isEmpty()) {
-                return storeWithoutCode(challengeId, email, DeliveryState.THROTTLED, now, expiresAt, purgeAt);
+                return storeWithoutCode(challengeId, address, DeliveryState.THROTTLED, now, expiresAt, purgeAt);
             }
         }
 
@@ -65,10 +71,11 @@ final class SendEmailCode {
         try {
             UserLookup lookup = users.resolveByEmail(email);
             if (lookup.status() == UserLookup.Status.BLOCKED) {
-                return storeWithoutCode(challengeId, email, DeliveryState.SUPPRESSED, now, expiresAt, purgeAt);
+                return storeWithoutCode(challengeId, address, DeliveryState.SUPPRESSED, now, expiresAt, purgeAt);
             }
             String code = codes.newCode();
-            challenges.create(Challenge.sent(challengeId, email, codes.hash(challengeId, code), now, expiresAt), purgeAt);
+            challenges.create(Challenge.sent(challengeId, address, email, codes.hash(challengeId, code), now,
+                    expiresAt), purgeAt);
             stored = true;
             mail.sendLoginCode(new LoginCodeMail(email, code, challengeId, expiresAt));
             telemetry.challengeCreated(DeliveryState.SENT);
@@ -83,9 +90,9 @@ final class SendEmailCode {
         }
     }
 
-    private String storeWithoutCode(String challengeId, EmailAddress email, DeliveryState delivery, Instant now,
+    private String storeWithoutCode(String challengeId, AddressKey address, DeliveryState delivery, Instant now,
             Instant expiresAt, Instant purgeAt) {
-        challenges.create(Challenge.withoutCode(challengeId, email, delivery, now, expiresAt), purgeAt);
+        challenges.create(Challenge.withoutCode(challengeId, address, delivery, now, expiresAt), purgeAt);
         telemetry.challengeCreated(delivery);
         return challengeId;
     }

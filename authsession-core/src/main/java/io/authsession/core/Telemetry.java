@@ -1,22 +1,30 @@
 package io.authsession.core;
 
+import io.authsession.core.domain.AddressKey;
 import io.authsession.core.domain.DeliveryState;
+import io.authsession.core.domain.DeviceSession;
 import io.authsession.core.domain.RevokeReasons;
 import io.authsession.core.error.AuthSessionException;
 import io.authsession.core.error.ErrorCode;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /** Spans and counters of the use cases, through the OpenTelemetry API (a no-op unless the host wires an SDK). */
 final class Telemetry {
+    private static final System.Logger LOG = System.getLogger(Telemetry.class.getName());
     static final String INSTRUMENTATION_SCOPE = "io.authsession.core";
     static final AttributeKey<String> DELIVERY = AttributeKey.stringKey("delivery");
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
@@ -29,8 +37,13 @@ final class Telemetry {
     private final LongCounter confirms;
     private final LongCounter revocations;
     private final LongCounter projectionFailures;
+    private final LongCounter sessionsLost;
+    private final LongCounter addressesLocked;
+    private final DoubleHistogram sessionDuration;
+    private final Clock clock;
 
-    Telemetry(OpenTelemetry openTelemetry) {
+    Telemetry(OpenTelemetry openTelemetry, Clock clock) {
+        this.clock = clock;
         tracer = openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
         Meter meter = openTelemetry.getMeter(INSTRUMENTATION_SCOPE);
         challenges = meter.counterBuilder("authsession.challenges")
@@ -41,6 +54,13 @@ final class Telemetry {
                 .setDescription("Device sessions revoked, by reason").setUnit("{session}").build();
         projectionFailures = meter.counterBuilder("authsession.projection.failures")
                 .setDescription("Gateway projection publications that failed").setUnit("{publication}").build();
+        sessionsLost = meter.counterBuilder("authsession.sessions.lost")
+                .setDescription("Sessions whose record was gone before its purge time (evicted or deleted)")
+                .setUnit("{session}").build();
+        addressesLocked = meter.counterBuilder("authsession.addresses.locked")
+                .setDescription("Addresses that spent their failed-guess budget").setUnit("{address}").build();
+        sessionDuration = meter.histogramBuilder("authsession.session.duration")
+                .setDescription("Age of a device session when it is revoked, by reason").setUnit("s").build();
     }
 
     /** Runs a use case in a span named {@code authsession.<useCase>}. */
@@ -71,10 +91,28 @@ final class Telemetry {
         confirms.add(1, Attributes.of(OUTCOME, outcome));
     }
 
-    void revoked(String reason, long count) {
+    /** One session revoked by this call: counted, and its age recorded, under the reason. */
+    void revoked(String reason, DeviceSession session) {
+        Attributes attributes = Attributes.of(REASON, RevokeReasons.OF_THE_SERVICE.contains(reason) ? reason : "custom");
+        revocations.add(1, attributes);
+        Instant ended = session.revokedAt().orElseGet(clock::instant);
+        sessionDuration.record(Duration.between(session.createdAt(), ended).toMillis() / 1000.0, attributes);
+    }
+
+    /** Index entries whose record vanished before its purge time: users logged out early, logged once per finding. */
+    void sessionsLost(String userId, int count) {
         if (count > 0) {
-            revocations.add(count, Attributes.of(REASON, RevokeReasons.OF_THE_SERVICE.contains(reason) ? reason : "custom"));
+            sessionsLost.add(count);
+            LOG.log(Level.WARNING, () -> "event=session_records_lost count=" + count + " user_id=" + userId
+                    + " warning=\"session records vanished before their purge time (evicted or deleted): those users"
+                    + " were logged out early; see the runbook\"");
         }
+    }
+
+    /** An address spent its failed-guess budget: logged once per lock, by its keyed hash, never the address. */
+    void addressLocked(AddressKey address) {
+        addressesLocked.add(1);
+        LOG.log(Level.WARNING, () -> "event=address_locked address_key=" + address.value());
     }
 
     void projectionFailed() {

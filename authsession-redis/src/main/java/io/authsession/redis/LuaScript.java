@@ -11,20 +11,22 @@ import java.util.HexFormat;
 /** One Lua script from the classpath, with the SHA-1 Redis knows it by. */
 final class LuaScript {
     static final LuaScript CHALLENGE_CREATE = load("challenge_create");
-    static final LuaScript CHALLENGE_ATTEMPT = load("challenge_lib", "challenge_attempt");
+    static final LuaScript CHALLENGE_CHECK = load("challenge_lib", "challenge_check");
     static final LuaScript CHALLENGE_CONFIRM = load("challenge_lib", "challenge_confirm");
     static final LuaScript CHALLENGE_DELIVERY_FAILED = load("challenge_delivery_failed");
-    static final LuaScript THROTTLE_ACQUIRE = load("throttle_acquire");
+    static final LuaScript ADDRESS_UNLOCK = load("challenge_lib", "address_unlock");
+    static final LuaScript THROTTLE_ACQUIRE = load("challenge_lib", "throttle_acquire");
     static final LuaScript THROTTLE_RELEASE = load("throttle_release");
     static final LuaScript PROJECTION_PUBLISH = load("projection_publish");
     static final LuaScript SESSION_CREATE = load("session_lib", "session_create");
     static final LuaScript SESSION_REVOKE = load("session_lib", "session_revoke");
     static final LuaScript SESSION_REVOKE_ALL = load("session_lib", "session_revoke_all");
     static final LuaScript SESSION_LIST = load("session_lib", "session_list");
+    static final LuaScript SESSION_EXTEND = load("session_lib", "session_extend");
 
-    static final java.util.List<LuaScript> ALL = java.util.List.of(CHALLENGE_CREATE, CHALLENGE_ATTEMPT, CHALLENGE_CONFIRM,
-            CHALLENGE_DELIVERY_FAILED, THROTTLE_ACQUIRE, THROTTLE_RELEASE, PROJECTION_PUBLISH, SESSION_CREATE,
-            SESSION_REVOKE, SESSION_REVOKE_ALL, SESSION_LIST);
+    static final java.util.List<LuaScript> ALL = java.util.List.of(CHALLENGE_CREATE, CHALLENGE_CHECK, CHALLENGE_CONFIRM,
+            CHALLENGE_DELIVERY_FAILED, ADDRESS_UNLOCK, THROTTLE_ACQUIRE, THROTTLE_RELEASE, PROJECTION_PUBLISH,
+            SESSION_CREATE, SESSION_REVOKE, SESSION_REVOKE_ALL, SESSION_LIST, SESSION_EXTEND);
 
     private final String name;
     private final String source;

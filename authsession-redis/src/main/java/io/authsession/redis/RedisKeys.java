@@ -1,11 +1,14 @@
 package io.authsession.redis;
 
-import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.domain.AddressKey;
 
 /**
  * The key layout (docs/redis.md). Every key of authsession's own starts with the configured prefix; the gateway's
  * keys use the gateway's names. A user's session keys share the {@code {<owner hint>}} hash tag, so each atomic
- * session operation stays in one hash slot; a challenge's single key is tagged by its id.
+ * session operation stays in one hash slot. An address's keys (resend window, failed-guess window) and its challenges
+ * share the {@code {<address hint>}} tag, the first characters of the address's keyed hash, which every challenge id
+ * of the address starts with: so the step that counts a wrong code against the challenge and the address stays in
+ * one slot too. No key name holds an e-mail address.
  */
 final class RedisKeys {
     private final String prefix;
@@ -24,12 +27,28 @@ final class RedisKeys {
      */
     record UserKeys(String sessionPrefix, String activeSessions, String revokedSessions) {}
 
+    /** The characters of an address key (and of its challenges' ids) that make their hash tag. */
+    static final int ADDRESS_HINT_LENGTH = 4;
+
     String challenge(String challengeId) {
-        return prefix + "challenge:{" + challengeId + "}";
+        return taggedPrefixOfChallenge(challengeId) + "challenge:" + challengeId;
     }
 
-    String resendWindow(EmailAddress email) {
-        return prefix + "resend:" + email.value();
+    /** {@code <prefix>{<address hint>}:} of a challenge, from which a script derives its address's keys. */
+    String taggedPrefixOfChallenge(String challengeId) {
+        return prefix + "{" + hint(challengeId) + "}:";
+    }
+
+    String resendWindow(AddressKey address) {
+        return prefix + "{" + hint(address.value()) + "}:resend:" + address.value();
+    }
+
+    String failedGuesses(AddressKey address) {
+        return prefix + "{" + hint(address.value()) + "}:guesses:" + address.value();
+    }
+
+    private static String hint(String id) {
+        return id.length() < ADDRESS_HINT_LENGTH ? id : id.substring(0, ADDRESS_HINT_LENGTH);
     }
 
     String config() {

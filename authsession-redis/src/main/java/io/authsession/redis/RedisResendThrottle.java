@@ -1,6 +1,7 @@
 package io.authsession.redis;
 
-import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.domain.AddressBudget;
+import io.authsession.core.domain.AddressKey;
 import io.authsession.core.port.ResendThrottle;
 import io.authsession.core.port.ThrottlePermit;
 import java.time.Clock;
@@ -9,8 +10,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Resend windows as one string key per address, taken and released by compare-and-set scripts. */
+/**
+ * Resend windows as one string key per address (named by its keyed hash), taken and released by compare-and-set
+ * scripts; taking one also refuses an address whose failed-guess window is at the budget.
+ */
 final class RedisResendThrottle implements ResendThrottle {
+    /** The token of a permit that took no window (a zero cooldown): releasing it does nothing. */
+    private static final String NO_WINDOW = "no-window";
+
     private final RedisCommands redis;
     private final RedisKeys keys;
     private final Clock clock;
@@ -22,16 +29,25 @@ final class RedisResendThrottle implements ResendThrottle {
     }
 
     @Override
-    public Optional<ThrottlePermit> tryAcquire(EmailAddress email, Duration window) {
+    public Optional<ThrottlePermit> tryAcquire(AddressKey address, Duration window, AddressBudget budget) {
         String token = UUID.randomUUID().toString();
-        Object opened = redis.eval("take resend window", LuaScript.THROTTLE_ACQUIRE, List.of(keys.resendWindow(email)),
-                List.of(token, RedisReplies.millis(clock.instant()), Long.toString(Math.max(1, window.toMillis()))));
-        return Long.valueOf(1).equals(opened) ? Optional.of(new ThrottlePermit(email, token)) : Optional.empty();
+        long length = window.isZero() ? 0 : Math.max(1, window.toMillis());
+        Object opened = redis.eval("take resend window", LuaScript.THROTTLE_ACQUIRE,
+                List.of(keys.resendWindow(address), keys.failedGuesses(address)),
+                List.of(token, RedisReplies.millis(clock.instant()), Long.toString(length),
+                        Integer.toString(budget.maxFailedAttempts())));
+        if (Long.valueOf(2).equals(opened)) {
+            return Optional.of(new ThrottlePermit(address, NO_WINDOW));
+        }
+        return Long.valueOf(1).equals(opened) ? Optional.of(new ThrottlePermit(address, token)) : Optional.empty();
     }
 
     @Override
     public void release(ThrottlePermit permit) {
-        redis.eval("release resend window", LuaScript.THROTTLE_RELEASE, List.of(keys.resendWindow(permit.email())),
+        if (permit.token().equals(NO_WINDOW)) {
+            return;
+        }
+        redis.eval("release resend window", LuaScript.THROTTLE_RELEASE, List.of(keys.resendWindow(permit.address())),
                 List.of(permit.token()));
     }
 

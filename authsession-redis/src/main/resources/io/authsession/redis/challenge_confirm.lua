@@ -1,12 +1,16 @@
--- Moves a pending challenge to confirmed, remembering the session, and re-TTLs it to the idempotency window.
--- Needs challenge_lib.lua prepended (LuaScript does): refusal.
+-- Moves a pending challenge to confirmed, remembering the session, re-TTLs it to the idempotency window, and closes
+-- its address's failed-guess window (a success restarts the count).
+-- Needs challenge_lib.lua prepended (LuaScript does): refusal, guesses, locked.
 -- KEYS[1]  the challenge hash
 -- ARGV[1]  now (ms)   ARGV[2]  maximum failed attempts   ARGV[3]  device session id   ARGV[4]  user id
--- ARGV[5]  new purge time (ms)   ARGV[6]  its TTL (ms)
+-- ARGV[5]  new purge time (ms)   ARGV[6]  its TTL (ms)   ARGV[7]  address budget (0 = off)
+-- ARGV[8]  the challenge's tagged key prefix ('<prefix>{<hint>}:')
 -- Returns  {'confirmed'} | {'already_confirmed', session id, user id} | {'expired'} | {'too_many_attempts'}
---          | {'not_found'}
-local c = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'attempts', 'purge_at', 'session_id', 'user_id')
-local refused = refusal(c, tonumber(ARGV[1]), tonumber(ARGV[2]))
+--          | {'address_locked'} | {'not_found'}
+local now = tonumber(ARGV[1])
+local c = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'attempts', 'purge_at', 'session_id', 'user_id',
+  'address')
+local refused = refusal(c, now, tonumber(ARGV[2]))
 if refused == 'not_found' then
   return {refused}
 end
@@ -17,7 +21,12 @@ end
 if refused then
   return {refused}
 end
+local guesses_key = ARGV[8] .. 'guesses:' .. c[7]
+if locked(guesses_key, now, tonumber(ARGV[7])) then
+  return {'address_locked'}
+end
 redis.call('HSET', KEYS[1], 'status', 'confirmed_pending_expire', 'session_id', ARGV[3], 'user_id', ARGV[4],
   'purge_at', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('DEL', guesses_key)
 return {'confirmed'}

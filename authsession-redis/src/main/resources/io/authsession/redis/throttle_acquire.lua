@@ -1,8 +1,16 @@
--- Opens a resend window unless one is open (by the service clock). A refused attempt changes nothing.
--- KEYS[1]  the window key; its value is '<token> <until ms>'
--- ARGV[1]  token   ARGV[2]  now (ms)   ARGV[3]  window length (ms)
--- Returns  1 when this call opened the window, 0 when one is open
+-- Opens a resend window unless one is open (by the service clock) or the address has spent its failed-guess budget.
+-- A refused attempt changes nothing.
+-- Needs challenge_lib.lua prepended (LuaScript does): guesses, locked.
+-- KEYS[1]  the window key; its value is '<token> <until ms>'   KEYS[2]  the address's failed-guess window
+-- ARGV[1]  token   ARGV[2]  now (ms)   ARGV[3]  window length (ms), 0 to take none   ARGV[4]  budget (0 = off)
+-- Returns  1 when this call opened the window, 2 when granted without a window (length 0), 0 when refused
 local now, length = tonumber(ARGV[2]), tonumber(ARGV[3])
+if locked(KEYS[2], now, tonumber(ARGV[4])) then
+  return 0
+end
+if length == 0 then
+  return 2
+end
 local open = redis.call('GET', KEYS[1])
 if open then
   local open_until = tonumber(string.match(open, ' (%d+)$'))

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.authsession.core.domain.DeviceSession;
 import io.authsession.core.domain.RuntimeSettings;
-import io.authsession.core.port.SessionSnapshot;
 import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.ConfigProvider;
+import io.authsession.core.port.SessionSnapshot;
 import io.authsession.core.port.SessionStore;
 import io.authsession.testkit.MutableClock;
 import java.net.ServerSocket;
@@ -81,12 +81,12 @@ class RedisAdaptersTest {
             assumeTrue(keyspace.server.isPrivate(), "flushes the server's script cache");
             RedisAdapters adapters = keyspace.adapters(clock);
             SessionStore sessions = adapters.sessionStore();
-            sessions.create(newSession("u1"), 0, clock.instant().plusSeconds(60));
+            sessions.create(newSession("u1"), 0, Duration.ofSeconds(60));
             try (Jedis jedis = new Jedis(keyspace.server.host(), keyspace.server.port())) {
                 jedis.scriptFlush();
             }
-            sessions.create(newSession("u1"), 0, clock.instant().plusSeconds(60));
-            assertThat(sessions.listByUser("u1", Optional.empty())).hasSize(2);
+            sessions.create(newSession("u1"), 0, Duration.ofSeconds(60));
+            assertThat(sessions.listByUser("u1", Optional.empty()).sessions()).hasSize(2);
             try (Jedis jedis = new Jedis(keyspace.server.host(), keyspace.server.port())) {
                 jedis.scriptFlush();
             }
@@ -115,8 +115,9 @@ class RedisAdaptersTest {
             SessionStore sessions = keyspace.adapters(clock).sessionStore();
             DeviceSession foreign = DeviceSession.active(SessionIds.newId("someone-else", RANDOM), "u1",
                     clock.instant(), Optional.empty(), Optional.empty());
-            assertThatThrownBy(() -> sessions.create(foreign, 0, clock.instant())).isInstanceOf(IllegalArgumentException.class);
-            assertThat(sessions.listByUser("u1", Optional.empty())).isEmpty();
+            assertThatThrownBy(() -> sessions.create(foreign, 0, Duration.ofHours(1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(sessions.listByUser("u1", Optional.empty()).sessions()).isEmpty();
         }
     }
 
@@ -129,11 +130,11 @@ class RedisAdaptersTest {
             SessionStore sessions = keyspace.adapters(clock).sessionStore();
             DeviceSession kept = newSession("u1");
             DeviceSession lost = newSession("u1");
-            sessions.create(kept, 0, clock.instant());
-            sessions.create(lost, 0, clock.instant());
+            sessions.create(kept, 0, Duration.ofHours(1));
+            sessions.create(lost, 0, Duration.ofHours(1));
             keyspace.raw().del(keyspace.keys().session(lost.id()));
 
-            assertThat(sessions.listByUser("u1", Optional.empty())).containsExactly(kept);
+            assertThat(sessions.listByUser("u1", Optional.empty()).sessions()).containsExactly(kept);
             assertThat(keyspace.raw().zrange(keyspace.keys().user("u1").activeSessions(), 0, -1)).containsExactly(kept.id());
         }
 
@@ -143,15 +144,15 @@ class RedisAdaptersTest {
             SessionStore sessions = keyspace.adapters(clock).sessionStore();
             for (int i = 0; i < 200; i++) {
                 DeviceSession session = newSession("u1");
-                sessions.create(session, 0, clock.instant());
-                sessions.revoke(session.id(), "logout", clock.instant(), clock.instant().plus(Duration.ofMinutes(10)));
+                sessions.create(session, 0, Duration.ofMinutes(10));
+                sessions.revoke(session.id(), "logout", clock.instant(), Duration.ofMinutes(10));
                 clock.advance(Duration.ofMinutes(1));
             }
             long revokedEntries = keyspace.raw().zcard(keyspace.keys().user("u1").revokedSessions());
             assertThat(revokedEntries).isBetween(9L, 11L);
             assertThat(keyspace.raw().zcard(keyspace.keys().user("u1").activeSessions())).isZero();
             assertThat(keyspace.raw().exists(keyspace.keys().session(sessions.listByUser("u1", Optional.empty())
-                    .get(0).id()))).isTrue();
+                    .sessions().get(0).id()))).isTrue();
         }
 
         @Test
@@ -159,9 +160,8 @@ class RedisAdaptersTest {
         void revokedIndexExpires() {
             SessionStore sessions = keyspace.adapters(clock).sessionStore();
             DeviceSession session = newSession("u1");
-            sessions.create(session, 0, clock.instant());
-            Instant purgeAt = clock.instant().plus(Duration.ofHours(2));
-            sessions.revoke(session.id(), "logout", clock.instant(), purgeAt);
+            sessions.create(session, 0, Duration.ofHours(2));
+            sessions.revoke(session.id(), "logout", clock.instant(), Duration.ofHours(2));
             long ttl = keyspace.raw().pttl(keyspace.keys().user("u1").revokedSessions());
             assertThat(ttl).isBetween(Duration.ofHours(2).minusSeconds(5).toMillis(), Duration.ofHours(2).toMillis());
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.authsession.core.ConfirmRequest;
 import io.authsession.core.ConfirmedLogin;
+import io.authsession.core.domain.EmailAddress;
+import io.authsession.testkit.AuthSessionFixture;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -93,8 +95,29 @@ class RedisKeyLifetimeTest {
     }
 
     private String challengeKey(String challengeId) {
-        return prefix() + "challenge:{" + challengeId + "}";
+        return prefix() + "{" + challengeId.substring(0, 4) + "}:challenge:" + challengeId;
     }
+
+    private String addressKey(String kind) {
+        String address = AuthSessionFixture.CODE_HASH_KEY.addressKeyOf(EmailAddress.parse(EMAIL)).value();
+        return prefix() + "{" + address.substring(0, 4) + "}:" + kind + ":" + address;
+    }
+
+    private String snapshotKey(String sessionId) {
+        return keyspace.namespace + "gateway:session:" + sessionId;
+    }
+
+    private String stream() {
+        return keyspace.namespace + "gateway:session_events";
+    }
+
+    private void setting(String field, String value) {
+        rawCall(jedis -> jedis.hset(prefix() + "config", field, value));
+        w.clock.advance(Duration.ofSeconds(5));
+    }
+
+    private static final Duration LIFETIME = Duration.ofHours(720);
+    private static final Duration RETENTION = Duration.ofHours(720);
 
     @Test
     @DisplayName("send: a challenge living for its TTL plus the expired retention, and a resend window for the cooldown")
@@ -102,7 +125,7 @@ class RedisKeyLifetimeTest {
         String challengeId = w.auth.sendEmailCode(EMAIL);
         assertKeys(Map.of(
                 challengeKey(challengeId), Optional.of(Duration.ofMinutes(10).plus(Duration.ofHours(1))),
-                prefix() + "resend:" + EMAIL, Optional.of(Duration.ofMinutes(1))));
+                addressKey("resend"), Optional.of(Duration.ofMinutes(1))));
 
         String throttled = w.auth.sendEmailCode(EMAIL);
         assertThat(keysWithTtl()).containsKey(challengeKey(throttled)).hasSize(3);
@@ -123,21 +146,86 @@ class RedisKeyLifetimeTest {
     }
 
     @Test
-    @DisplayName("confirm: the challenge shrinks to the idempotency window; session, index and snapshot never expire")
+    @DisplayName("a wrong code opens the address's failed-guess window for its length; a success removes it")
+    void failedGuesses() {
+        String challengeId = w.auth.sendEmailCode(EMAIL);
+        String code = w.codeFor(challengeId);
+        try {
+            w.auth.confirmEmailCode(ConfirmRequest.of(challengeId, code.equals("000000") ? "000001" : "000000"));
+        } catch (RuntimeException expected) {
+            // invalid_code, asserted elsewhere
+        }
+        assertThat(keysWithTtl().get(addressKey("guesses"))).isCloseTo(Duration.ofHours(1).toMillis(), within(SLACK_MS));
+        w.auth.confirmEmailCode(ConfirmRequest.of(challengeId, code));
+        assertThat(keysWithTtl()).doesNotContainKey(addressKey("guesses"));
+    }
+
+    @Test
+    @DisplayName("confirm: the challenge shrinks to the idempotency window; session and index live to the lifetime plus"
+            + " the retention, the snapshot to expires_at")
     void confirm() {
         String challengeId = w.auth.sendEmailCode(EMAIL);
         ConfirmedLogin login = w.auth.confirmEmailCode(ConfirmRequest.of(challengeId, w.codeFor(challengeId)));
         Map<String, Optional<Duration>> expected = new HashMap<>(Map.of(
                 challengeKey(challengeId), Optional.of(Duration.ofMinutes(5)),
-                prefix() + "resend:" + EMAIL, Optional.of(Duration.ofMinutes(1)),
-                sessionKey(login.deviceSessionId()), Optional.empty(),
-                userKey("active", login.userId()), Optional.empty(),
-                keyspace.namespace + "gateway:session:" + login.deviceSessionId(), Optional.empty(),
-                keyspace.namespace + "gateway:session_events", Optional.empty()));
+                addressKey("resend"), Optional.of(Duration.ofMinutes(1)),
+                sessionKey(login.deviceSessionId()), Optional.of(LIFETIME.plus(RETENTION)),
+                userKey("active", login.userId()), Optional.of(LIFETIME.plus(RETENTION)),
+                snapshotKey(login.deviceSessionId()), Optional.of(LIFETIME),
+                stream(), Optional.empty()));
         assertKeys(expected);
 
         w.auth.confirmEmailCode(ConfirmRequest.of(challengeId, w.codeFor(challengeId)));
         assertKeys(expected);
+    }
+
+    @Test
+    @DisplayName("confirm with both lifetime settings off: the session, its index and its snapshot never expire")
+    void confirmWithoutLifetime() {
+        setting("session_max_lifetime", "0");
+        String challengeId = w.auth.sendEmailCode(EMAIL);
+        ConfirmedLogin login = w.auth.confirmEmailCode(ConfirmRequest.of(challengeId, w.codeFor(challengeId)));
+        Map<String, Long> keys = keysWithTtl();
+        assertThat(keys.get(sessionKey(login.deviceSessionId()))).isEqualTo(-1);
+        assertThat(keys.get(userKey("active", login.userId()))).isEqualTo(-1);
+        assertThat(keys.get(snapshotKey(login.deviceSessionId()))).isEqualTo(-1);
+
+        setting("session_max_lifetime", "24h");
+        ConfirmedLogin second = w.login("second@example.com");
+        assertThat(keysWithTtl().get(snapshotKey(second.deviceSessionId())))
+                .isCloseTo(Duration.ofHours(24).toMillis(), within(SLACK_MS));
+    }
+
+    @Test
+    @DisplayName("a session without a lifetime keeps its index alive; once it is revoked the index lives to its last entry")
+    void indexOutlivesSessionWithoutLifetime() {
+        setting("session_max_lifetime", "0");
+        ConfirmedLogin unlimited = w.login(EMAIL);
+        setting("session_max_lifetime", "24h");
+        setting("resend_cooldown", "0");
+        ConfirmedLogin limited = w.login(EMAIL);
+        assertThat(keysWithTtl().get(userKey("active", limited.userId()))).isEqualTo(-1);
+        w.auth.revokeSession(unlimited.deviceSessionId(), Optional.empty());
+        assertThat(keysWithTtl().get(userKey("active", limited.userId())))
+                .isCloseTo(Duration.ofHours(24).plus(RETENTION).toMillis(), within(SLACK_MS));
+    }
+
+    @Test
+    @DisplayName("extend: the session's record and index live to the new expiry plus the retention, its snapshot to the new expiry")
+    void extend() {
+        setting("session_idle_timeout", "1h");
+        ConfirmedLogin login = w.login(EMAIL);
+        assertThat(keysWithTtl().get(snapshotKey(login.deviceSessionId())))
+                .isCloseTo(Duration.ofHours(1).toMillis(), within(SLACK_MS));
+        w.clock.advance(Duration.ofMinutes(30));
+        w.auth.extendSession(login.deviceSessionId());
+        Map<String, Long> keys = keysWithTtl();
+        // The service clock moved 35 minutes, Redis's did not: TTLs count from the service clock.
+        assertThat(keys.get(snapshotKey(login.deviceSessionId()))).isCloseTo(Duration.ofHours(1).toMillis(), within(SLACK_MS));
+        assertThat(keys.get(sessionKey(login.deviceSessionId())))
+                .isCloseTo(Duration.ofHours(1).plus(RETENTION).toMillis(), within(SLACK_MS));
+        assertThat(keys.get(userKey("active", login.userId())))
+                .isCloseTo(Duration.ofHours(1).plus(RETENTION).toMillis(), within(SLACK_MS));
     }
 
     @Test
@@ -147,26 +235,40 @@ class RedisKeyLifetimeTest {
         w.clock.advance(Duration.ofMinutes(10));
         w.auth.revokeSession(login.deviceSessionId(), Optional.of("logout"));
         Map<String, Long> keys = keysWithTtl();
-        long retention = Duration.ofHours(720).toMillis();
+        long retention = RETENTION.toMillis();
         assertThat(keys.get(sessionKey(login.deviceSessionId()))).isCloseTo(retention, within(SLACK_MS));
         assertThat(keys.get(userKey("revoked", login.userId()))).isCloseTo(retention, within(SLACK_MS));
-        assertThat(keys.get(keyspace.namespace + "gateway:session:" + login.deviceSessionId()))
-                .isCloseTo(retention, within(SLACK_MS));
+        assertThat(keys.get(snapshotKey(login.deviceSessionId()))).isCloseTo(retention, within(SLACK_MS));
         assertThat(keys).doesNotContainKey(userKey("active", login.userId()));
-        assertThat(keys.get(keyspace.namespace + "gateway:session_events")).isEqualTo(-1);
+        assertThat(keys.get(stream())).isEqualTo(-1);
     }
 
     @Test
-    @DisplayName("the session limit and revoke-all leave only keys with the contract's lifetimes")
-    void limitAndRevokeAll() {
-        rawCall(jedis -> jedis.hset(prefix() + "config", Map.of("max_active_sessions_per_user", "2", "resend_cooldown", "0")));
+    @DisplayName("with a lifetime in force, every flow leaves only keys with a TTL (but the settings hash and the stream),"
+            + " and no key name holds the address")
+    void everyFlow() {
+        setting("max_active_sessions_per_user", "2");
+        setting("resend_cooldown", "0");
+        setting("session_idle_timeout", "2h");
         List<ConfirmedLogin> logins = List.of(w.login(EMAIL), w.login(EMAIL), w.login(EMAIL));
+        String throttledOrNot = w.auth.sendEmailCode(EMAIL);
+        try {
+            w.auth.confirmEmailCode(ConfirmRequest.of(throttledOrNot, "000000"));
+        } catch (RuntimeException maybe) {
+            // the code is random: a wrong one is likely, a right one is fine too
+        }
+        w.users.registerBlocked("blocked@example.com");
+        w.auth.sendEmailCode("blocked@example.com");
+        w.clock.advance(Duration.ofMinutes(30));
+        w.auth.extendSession(logins.get(2).deviceSessionId());
+        w.auth.listSessions(logins.get(0).userId(), Optional.empty());
+        w.auth.revokeSession(logins.get(2).deviceSessionId(), Optional.empty());
         w.auth.revokeAllSessions(logins.get(0).userId(), Optional.empty());
 
         Map<String, Long> keys = keysWithTtl();
         assertThat(keys).allSatisfy((key, ttl) -> {
-            boolean mayBePersistent = key.equals(prefix() + "config") || key.endsWith("gateway:session_events");
-            assertThat(key).startsWith(keyspace.namespace);
+            boolean mayBePersistent = key.equals(prefix() + "config") || key.equals(stream());
+            assertThat(key).startsWith(keyspace.namespace).doesNotContain("@", "example.com");
             if (mayBePersistent) {
                 assertThat(ttl).as("TTL of %s", key).isEqualTo(-1);
             } else {

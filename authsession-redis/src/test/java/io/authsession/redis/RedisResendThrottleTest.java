@@ -1,5 +1,6 @@
 package io.authsession.redis;
 
+import io.authsession.core.port.ChallengeStore;
 import io.authsession.core.port.ResendThrottle;
 import io.authsession.testkit.ResendThrottleContract;
 import java.time.Clock;
@@ -7,10 +8,17 @@ import org.junit.jupiter.api.AfterEach;
 
 class RedisResendThrottleTest extends ResendThrottleContract {
     private final TestKeyspace redis = new TestKeyspace();
+    private RedisAdapters adapters;
 
     @Override
     protected ResendThrottle createThrottle(Clock clock) {
-        return redis.adapters(clock).resendThrottle();
+        adapters = redis.adapters(clock);
+        return adapters.resendThrottle();
+    }
+
+    @Override
+    protected ChallengeStore budgetCounter() {
+        return adapters.challengeStore();
     }
 
     @AfterEach

@@ -13,6 +13,11 @@ class RedisSessionStoreTest extends SessionStoreContract {
         return redis.adapters(clock).sessionStore();
     }
 
+    @Override
+    protected void loseRecord(String deviceSessionId) {
+        redis.raw().del(redis.keys().session(deviceSessionId));
+    }
+
     @AfterEach
     void close() throws Exception {
         redis.close();

@@ -82,30 +82,30 @@ class RoundTripsTest {
     }
 
     @Test
-    @DisplayName("confirm: 4 round trips for a new session, 3 for a replay (with or without a session limit), 2 for a wrong code")
+    @DisplayName("confirm: 4 round trips for a new session, 3 for a replay (with or without a session limit), 1 for a wrong code")
     void confirm() {
         String id = w.auth.sendEmailCode("a@example.com");
         String code = w.codeFor(id);
         String wrong = code.equals("000000") ? "000001" : "000000";
         assertThat(roundTripsOf("confirm-email-code, wrong code",
                 () -> quietly(() -> w.auth.confirmEmailCode(ConfirmRequest.of(id, wrong)))))
-                .containsExactly("find challenge", "count failed attempt");
+                .containsExactly("check code");
         assertThat(roundTripsOf("confirm-email-code, new session",
                 () -> w.auth.confirmEmailCode(ConfirmRequest.of(id, code))))
-                .containsExactly("find challenge", "confirm challenge", "create session", "publish projection");
+                .containsExactly("check code", "confirm challenge", "create session", "publish projection");
         assertThat(roundTripsOf("confirm-email-code, replay",
                 () -> w.auth.confirmEmailCode(ConfirmRequest.of(id, code))))
-                .containsExactly("find challenge", "create session", "publish projection");
+                .containsExactly("check code", "create session", "publish projection");
         keyspace.raw().hset(keyspace.keys().config(), "max_active_sessions_per_user", "3");
         w.clock.advance(Duration.ofSeconds(5));
         w.redis.configProvider().current();
         assertThat(roundTripsOf("confirm-email-code, replay with a session limit",
                 () -> w.auth.confirmEmailCode(ConfirmRequest.of(id, code))))
-                .containsExactly("find challenge", "create session", "publish projection");
+                .containsExactly("check code", "create session", "publish projection");
     }
 
     @Test
-    @DisplayName("administration: list 1, get 1, revoke 2, revoke-all 2 (its publications pipelined)")
+    @DisplayName("administration: list 1, get 1, revoke 2, revoke-all 2 (its publications pipelined), extend 1 or 2")
     void administration() {
         ConfirmedLogin first = w.login("a@example.com");
         w.clock.advance(Duration.ofMinutes(2));
@@ -123,5 +123,20 @@ class RoundTripsTest {
         assertThat(roundTripsOf("revoke all (3 sessions, 2 active; 3 publications in one pipeline)",
                 () -> w.auth.revokeAllSessions(first.userId(), Optional.empty())))
                 .containsExactly("revoke all sessions", "publish projection x3");
+    }
+
+    @Test
+    @DisplayName("extend: 1 round trip when nothing changes, 2 when the expiry moves (the script, the publication)")
+    void extend() {
+        keyspace.raw().hset(keyspace.keys().config(), "session_idle_timeout", "1h");
+        w.clock.advance(Duration.ofSeconds(5));
+        w.redis.configProvider().current();
+        ConfirmedLogin login = w.login("a@example.com");
+        assertThat(roundTripsOf("extend session, under a minute (no change)",
+                () -> w.auth.extendSession(login.deviceSessionId()))).containsExactly("extend session");
+        w.clock.advance(Duration.ofMinutes(10));
+        w.redis.configProvider().current();
+        assertThat(roundTripsOf("extend session", () -> w.auth.extendSession(login.deviceSessionId())))
+                .containsExactly("extend session", "publish projection");
     }
 }

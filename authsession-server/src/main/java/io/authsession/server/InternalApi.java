@@ -4,10 +4,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.authsession.core.AuthSession;
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.wire.DeviceSessionJson;
 import io.authsession.core.domain.SessionStatus;
 import io.authsession.core.error.AuthSessionException;
 import io.authsession.core.error.ErrorCode;
+import io.authsession.core.wire.DeviceSessionJson;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.util.List;
@@ -28,6 +28,7 @@ final class InternalApi {
                 .add("GET", "/api/v1/internal/users/{user_id}/sessions", api::listSessions)
                 .add("GET", "/api/v1/internal/sessions/{device_session_id}", api::getSession)
                 .add("POST", "/api/v1/internal/sessions/{device_session_id}/revoke", api::revokeSession)
+                .add("POST", "/api/v1/internal/sessions/{device_session_id}/extend", api::extendSession)
                 .add("POST", "/api/v1/internal/users/{user_id}/sessions/revoke-all", api::revokeAll)
                 .add("POST", "/api/v1/internal/users/{user_id}/block", api::block);
     }
@@ -38,7 +39,7 @@ final class InternalApi {
             try {
                 return SessionStatus.fromWireName(value);
             } catch (IllegalArgumentException e) {
-                throw AuthSessionException.invalidRequest("status", "must be active or revoked");
+                throw AuthSessionException.invalidRequest("status", "must be active, revoked or expired");
             }
         });
         List<DeviceSession> sessions = auth.listSessions(userId, status);
@@ -56,6 +57,10 @@ final class InternalApi {
     private void revokeSession(HttpServerExchange exchange, List<String> params) throws IOException {
         Optional<String> reason = reason(exchange);
         Responses.json(exchange, 200, DeviceSessionJson.write(auth.revokeSession(params.get(0), reason)));
+    }
+
+    private void extendSession(HttpServerExchange exchange, List<String> params) {
+        Responses.json(exchange, 200, DeviceSessionJson.write(auth.extendSession(params.get(0))));
     }
 
     private void revokeAll(HttpServerExchange exchange, List<String> params) throws IOException {

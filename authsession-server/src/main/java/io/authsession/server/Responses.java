@@ -39,6 +39,7 @@ final class Responses {
             case USER_BLOCKED -> 403;
             case CHALLENGE_NOT_FOUND, SESSION_NOT_FOUND, USER_NOT_FOUND -> 404;
             case CHALLENGE_EXPIRED -> 410;
+            case SESSION_INACTIVE -> 409;
             case TOO_MANY_ATTEMPTS -> 429;
             case SERVICE_UNAVAILABLE -> 503;
         };

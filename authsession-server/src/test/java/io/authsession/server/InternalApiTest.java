@@ -65,7 +65,8 @@ class InternalApiTest {
             assertThat(ids(list(userId, ""))).containsExactly(secondId, firstId);
             assertThat(ids(list(userId, "?status=active"))).containsExactly(secondId);
             assertThat(ids(list(userId, "?status=revoked"))).containsExactly(firstId);
-            HttpResponse<String> bad = list(userId, "?status=expired");
+            assertThat(ids(list(userId, "?status=expired"))).isEmpty();
+            HttpResponse<String> bad = list(userId, "?status=gone");
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(errorCode(bad)).isEqualTo("invalid_request");
         }
@@ -77,7 +78,7 @@ class InternalApiTest {
             HttpResponse<String> found = t.get(t.internalUrl("/api/v1/internal/sessions/" + sessionId));
             assertThat(found.statusCode()).isEqualTo(200);
             assertThat(json(found).keySet()).containsExactly("device_session_id", "user_id", "status", "created_at",
-                    "revision");
+                    "expires_at", "revision");
             assertThat(json(found).get("created_at").getAsString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
             HttpResponse<String> missing = t.get(t.internalUrl("/api/v1/internal/sessions/unknown"));
             assertThat(missing.statusCode()).isEqualTo(404);
@@ -97,6 +98,108 @@ class InternalApiTest {
                     .startsWith("HTTP/1.1 400");
             assertThat(errorCode(list("a%C3%28b", ""))).isEqualTo("invalid_request");
             assertThat(list("", "").statusCode()).isEqualTo(400);
+        }
+    }
+
+    @Nested
+    @DisplayName("session lifetime")
+    class Lifetime {
+        private TestServer idle;
+
+        @AfterEach
+        void stopIdle() {
+            if (idle != null) {
+                idle.close();
+            }
+        }
+
+        private TestServer withIdleTimeout() throws Exception {
+            idle = new TestServer(Map.of("AUTHSESSION_SESSION_IDLE_TIMEOUT", "1h",
+                    "AUTHSESSION_SESSION_MAX_LIFETIME", "3h"));
+            return idle;
+        }
+
+        private HttpResponse<String> extend(TestServer server, String sessionId) throws Exception {
+            return server.post(server.internalUrl("/api/v1/internal/sessions/" + sessionId + "/extend"), "");
+        }
+
+        @Test
+        @DisplayName("a session carries expires_at; the gateway snapshot too, its key living exactly until then")
+        void expiresAt() throws Exception {
+            TestServer server = withIdleTimeout();
+            String sessionId = server.login("a@example.com").get("device_session_id").getAsString();
+            JsonObject session = json(server.get(server.internalUrl("/api/v1/internal/sessions/" + sessionId)));
+            assertThat(session.get("expires_at").getAsString()).isEqualTo("2026-11-22T11:00:00.000Z");
+            assertThat(JsonParserHolder.parse(server.gatewaySnapshot(sessionId)).get("expires_at").getAsString())
+                    .isEqualTo("2026-11-22T11:00:00.000Z");
+            long ttl = server.redis.pttl(server.namespace + "gateway:session:" + sessionId);
+            assertThat(ttl).isBetween(java.time.Duration.ofMinutes(59).toMillis(), java.time.Duration.ofHours(1).toMillis());
+        }
+
+        @Test
+        @DisplayName("extend answers the session: under a minute unchanged, later moved and projected, never past the cap")
+        void extends_() throws Exception {
+            TestServer server = withIdleTimeout();
+            String sessionId = server.login("a@example.com").get("device_session_id").getAsString();
+            HttpResponse<String> unchanged = extend(server, sessionId);
+            assertThat(unchanged.statusCode()).isEqualTo(200);
+            assertThat(json(unchanged).get("revision").getAsLong()).isEqualTo(1);
+
+            server.clock.advance(java.time.Duration.ofMinutes(40));
+            HttpResponse<String> moved = extend(server, sessionId);
+            assertThat(json(moved).get("revision").getAsLong()).isEqualTo(2);
+            assertThat(json(moved).get("expires_at").getAsString()).isEqualTo("2026-11-22T11:40:00.000Z");
+            assertThat(server.gatewaySnapshot(sessionId)).isEqualTo(moved.body());
+
+            server.clock.advance(java.time.Duration.ofMinutes(50));
+            assertThat(json(extend(server, sessionId)).get("expires_at").getAsString())
+                    .isEqualTo("2026-11-22T12:30:00.000Z");
+            server.clock.advance(java.time.Duration.ofMinutes(50));
+            assertThat(json(extend(server, sessionId)).get("expires_at").getAsString())
+                    .as("capped at created_at + session_max_lifetime").isEqualTo("2026-11-22T13:00:00.000Z");
+        }
+
+        @Test
+        @DisplayName("an expired session is listed as expired, revoking it is 200 unchanged, extending it is 409")
+        void expired() throws Exception {
+            TestServer server = withIdleTimeout();
+            JsonObject login = server.login("a@example.com");
+            String sessionId = login.get("device_session_id").getAsString();
+            String userId = login.get("user_id").getAsString();
+            server.clock.advance(java.time.Duration.ofHours(1));
+
+            HttpResponse<String> listing = server.get(server.internalUrl("/api/v1/internal/users/" + userId
+                    + "/sessions?status=expired"));
+            assertThat(ids(listing)).containsExactly(sessionId);
+            assertThat(ids(server.get(server.internalUrl("/api/v1/internal/users/" + userId
+                    + "/sessions?status=active")))).isEmpty();
+
+            HttpResponse<String> revoked = server.post(server.internalUrl("/api/v1/internal/sessions/" + sessionId
+                    + "/revoke"), "");
+            assertThat(revoked.statusCode()).isEqualTo(200);
+            assertThat(json(revoked).get("status").getAsString()).isEqualTo("expired");
+            assertThat(json(revoked).get("revision").getAsLong()).isEqualTo(1);
+
+            HttpResponse<String> inactive = extend(server, sessionId);
+            assertThat(inactive.statusCode()).isEqualTo(409);
+            assertThat(errorCode(inactive)).isEqualTo("session_inactive");
+            assertThat(inactive.headers().firstValue("Content-Type")).contains("application/json");
+        }
+
+        @Test
+        @DisplayName("extending a revoked session is 409 session_inactive; an unknown one 404; GET is 405")
+        void inactiveAndUnknown() throws Exception {
+            String sessionId = t.login("a@example.com").get("device_session_id").getAsString();
+            t.post(t.internalUrl("/api/v1/internal/sessions/" + sessionId + "/revoke"), "");
+            HttpResponse<String> revoked = extend(t, sessionId);
+            assertThat(revoked.statusCode()).isEqualTo(409);
+            assertThat(errorCode(revoked)).isEqualTo("session_inactive");
+            HttpResponse<String> unknown = extend(t, "unknown");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(errorCode(unknown)).isEqualTo("session_not_found");
+            HttpResponse<String> get = t.get(t.internalUrl("/api/v1/internal/sessions/" + sessionId + "/extend"));
+            assertThat(get.statusCode()).isEqualTo(405);
+            assertThat(get.headers().firstValue("Allow")).contains("POST");
         }
     }
 
@@ -222,5 +325,12 @@ class InternalApiTest {
         HttpResponse<String> wrong = t.post(t.internalUrl("/api/v1/internal/users/u1/sessions"), "");
         assertThat(wrong.statusCode()).isEqualTo(405);
         assertThat(wrong.headers().firstValue("Allow")).contains("GET");
+    }
+
+    /** Parses a JSON object from a snapshot string. */
+    private static final class JsonParserHolder {
+        static JsonObject parse(String json) {
+            return com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+        }
     }
 }

@@ -27,7 +27,7 @@ public final class AuthSessionFixture {
     private final InMemoryUserDirectory users = new InMemoryUserDirectory();
     private final RecordingMailSender mail = new RecordingMailSender();
     private final InMemoryProjectionPublisher projection = new InMemoryProjectionPublisher(clock);
-    private final InMemoryResendThrottle throttle = new InMemoryResendThrottle(clock);
+    private final InMemoryResendThrottle throttle = new InMemoryResendThrottle(clock, challenges);
     private final InMemoryConfigProvider config = new InMemoryConfigProvider();
     private final AuthSession auth;
 

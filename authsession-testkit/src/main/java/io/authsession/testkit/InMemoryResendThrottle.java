@@ -1,6 +1,7 @@
 package io.authsession.testkit;
 
-import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.domain.AddressBudget;
+import io.authsession.core.domain.AddressKey;
 import io.authsession.core.port.ResendThrottle;
 import io.authsession.core.port.ThrottlePermit;
 import java.time.Clock;
@@ -15,11 +16,20 @@ import java.util.concurrent.atomic.AtomicReference;
 /** A {@link ResendThrottle} in memory; windows end by the injected clock. */
 public final class InMemoryResendThrottle implements ResendThrottle {
     private final Clock clock;
-    private final ConcurrentHashMap<EmailAddress, Window> windows = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<AddressKey, Window> windows = new ConcurrentHashMap<>();
+    private final AddressBudgets budgets;
     private final Faults faults = new Faults("resend_throttle");
 
+    /** A throttle that sees no failed-guess budget: no address ever counts as locked. */
     public InMemoryResendThrottle(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.budgets = new AddressBudgets();
+    }
+
+    /** A throttle that refuses addresses locked by the failed-guess budgets {@code challenges} counts. */
+    public InMemoryResendThrottle(Clock clock, InMemoryChallengeStore challenges) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.budgets = Objects.requireNonNull(challenges, "challenges").budgets();
     }
 
     /** The next {@code calls} operations fail as if Redis were down. */
@@ -28,15 +38,21 @@ public final class InMemoryResendThrottle implements ResendThrottle {
     }
 
     @Override
-    public Optional<ThrottlePermit> tryAcquire(EmailAddress email, Duration window) {
+    public Optional<ThrottlePermit> tryAcquire(AddressKey address, Duration window, AddressBudget budget) {
         faults.check();
-        AtomicReference<ThrottlePermit> acquired = new AtomicReference<>();
         Instant now = clock.instant();
-        windows.compute(email, (address, open) -> {
+        if (budgets.locked(address, budget, now)) {
+            return Optional.empty();
+        }
+        if (window.isZero()) {
+            return Optional.of(new ThrottlePermit(address, NO_WINDOW));
+        }
+        AtomicReference<ThrottlePermit> acquired = new AtomicReference<>();
+        windows.compute(address, (key, open) -> {
             if (open != null && now.isBefore(open.until)) {
                 return open;
             }
-            ThrottlePermit permit = new ThrottlePermit(email, UUID.randomUUID().toString());
+            ThrottlePermit permit = new ThrottlePermit(address, UUID.randomUUID().toString());
             acquired.set(permit);
             return new Window(permit.token(), now.plus(window));
         });
@@ -46,13 +62,15 @@ public final class InMemoryResendThrottle implements ResendThrottle {
     @Override
     public void release(ThrottlePermit permit) {
         faults.check();
-        windows.computeIfPresent(permit.email(), (address, open) -> open.token.equals(permit.token()) ? null : open);
+        windows.computeIfPresent(permit.address(), (address, open) -> open.token.equals(permit.token()) ? null : open);
     }
 
     @Override
     public void ping() {
         faults.check();
     }
+
+    private static final String NO_WINDOW = "no-window";
 
     private record Window(String token, Instant until) {}
 }

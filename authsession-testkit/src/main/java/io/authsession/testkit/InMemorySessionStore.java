@@ -3,22 +3,32 @@ package io.authsession.testkit;
 import io.authsession.core.domain.DeviceSession;
 import io.authsession.core.domain.RevokeReasons;
 import io.authsession.core.domain.SessionStatus;
+import io.authsession.core.port.Extension;
 import io.authsession.core.port.Revocation;
 import io.authsession.core.port.SessionCreation;
+import io.authsession.core.port.SessionListing;
 import io.authsession.core.port.SessionStore;
+import io.authsession.core.port.UserRevocation;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A {@link SessionStore} in memory; every operation holds one lock, which makes each atomic. */
+/**
+ * A {@link SessionStore} in memory, with records and a per-user index kept apart as in Redis (so that a test can
+ * lose a record behind the store's back, {@link #loseRecord}); every operation holds one lock, which makes each atomic.
+ */
 public final class InMemorySessionStore implements SessionStore {
     private final Clock clock;
-    private final Map<String, Entry> sessions = new HashMap<>();
+    private final Map<String, Entry> records = new HashMap<>();
+    /** Per user: session id to its purge time (empty: kept until revoked), as the index scores it. */
+    private final Map<String, Map<String, Optional<Instant>>> index = new HashMap<>();
     private final Faults faults = new Faults("session_store");
 
     public InMemorySessionStore(Clock clock) {
@@ -30,6 +40,11 @@ public final class InMemorySessionStore implements SessionStore {
         faults.failNext(calls);
     }
 
+    /** Drops a session's record but not its index entry, as a Redis eviction or a hand-made {@code DEL} would. */
+    public synchronized void loseRecord(String deviceSessionId) {
+        records.remove(deviceSessionId);
+    }
+
     /** A plain random id: this store needs no layout hint. */
     @Override
     public String newSessionId(String userId) {
@@ -37,61 +52,92 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized SessionCreation create(DeviceSession session, int maxActiveSessions, Instant revokedPurgeAt) {
+    public synchronized SessionCreation create(DeviceSession session, int maxActiveSessions, Duration retention) {
         faults.check();
-        Optional<DeviceSession> existing = live(session.id());
+        Instant now = clock.instant();
+        Optional<DeviceSession> existing = live(session.id(), now);
         if (existing.isPresent()) {
-            List<DeviceSession> revoked = userSessions(session.userId()).stream()
-                    .filter(other -> !other.isActive() && !other.id().equals(session.id()))
+            Walk walk = walk(session.userId(), now);
+            List<DeviceSession> revoked = walk.sessions.stream()
+                    .filter(other -> other.status() == SessionStatus.REVOKED && !other.id().equals(session.id()))
                     .sorted(DeviceSession.NEWEST_FIRST)
                     .toList();
-            return new SessionCreation(existing.get(), false, revoked);
+            return new SessionCreation(existing.get().seenAt(now), false, revoked, walk.lost);
         }
-        sessions.put(session.id(), new Entry(session, Optional.empty()));
+        put(session, session.expiresAt().map(at -> at.plus(retention)));
         List<DeviceSession> revoked = new ArrayList<>();
+        int lost = 0;
         if (maxActiveSessions > 0) {
-            List<DeviceSession> others = userSessions(session.userId()).stream()
-                    .filter(DeviceSession::isActive)
-                    .filter(other -> !other.id().equals(session.id()))
+            Walk walk = walk(session.userId(), now);
+            lost = walk.lost;
+            List<DeviceSession> others = walk.sessions.stream()
+                    .filter(other -> other.isActiveAt(now) && !other.id().equals(session.id()))
                     .sorted(DeviceSession.NEWEST_FIRST.reversed())
                     .toList();
             for (int i = 0; i < others.size() - (maxActiveSessions - 1); i++) {
                 DeviceSession limited = others.get(i).revokedAt(session.createdAt(), RevokeReasons.SESSION_LIMIT);
-                sessions.put(limited.id(), new Entry(limited, Optional.of(revokedPurgeAt)));
+                put(limited, Optional.of(session.createdAt().plus(retention)));
                 revoked.add(limited);
             }
         }
-        return new SessionCreation(session, true, revoked);
+        return new SessionCreation(session, true, revoked, lost);
     }
 
     @Override
     public synchronized Optional<DeviceSession> find(String deviceSessionId) {
         faults.check();
-        return live(deviceSessionId);
+        Instant now = clock.instant();
+        return live(deviceSessionId, now).map(session -> session.seenAt(now));
     }
 
     @Override
-    public synchronized List<DeviceSession> listByUser(String userId, Optional<SessionStatus> status) {
+    public synchronized SessionListing listByUser(String userId, Optional<SessionStatus> status) {
         faults.check();
-        return userSessions(userId).stream()
+        Walk walk = walk(userId, clock.instant());
+        return new SessionListing(walk.sessions.stream()
                 .filter(session -> status.isEmpty() || session.status() == status.get())
                 .sorted(DeviceSession.NEWEST_FIRST)
-                .toList();
+                .toList(), walk.lost);
     }
 
     @Override
-    public synchronized Optional<Revocation> revoke(String deviceSessionId, String reason, Instant at, Instant purgeAt) {
+    public synchronized Optional<Revocation> revoke(String deviceSessionId, String reason, Instant at,
+            Duration retention) {
         faults.check();
-        return live(deviceSessionId).map(session -> revokeLocked(session, reason, at, purgeAt));
+        Instant now = clock.instant();
+        return live(deviceSessionId, now).map(session -> revokeLocked(session, reason, at, retention, now));
     }
 
     @Override
-    public synchronized List<Revocation> revokeAllActive(String userId, String reason, Instant at, Instant purgeAt) {
+    public synchronized UserRevocation revokeAllActive(String userId, String reason, Instant at, Duration retention) {
         faults.check();
-        return userSessions(userId).stream()
-                .sorted(DeviceSession.NEWEST_FIRST)
-                .map(session -> revokeLocked(session, reason, at, purgeAt))
+        Instant now = clock.instant();
+        Walk walk = walk(userId, now);
+        List<Revocation> revocations = walk.sessions.stream()
+                .filter(session -> session.status() != SessionStatus.EXPIRED)
+                .map(session -> revokeLocked(session, reason, at, retention, now))
+                .sorted((a, b) -> DeviceSession.NEWEST_FIRST.compare(a.session(), b.session()))
                 .toList();
+        return new UserRevocation(revocations, walk.lost);
+    }
+
+    @Override
+    public synchronized Optional<Extension> extend(String deviceSessionId, Instant now, Duration idleTimeout,
+            Duration minimumMove, Duration retention) {
+        faults.check();
+        Instant readAt = clock.instant();
+        return live(deviceSessionId, readAt).map(session -> {
+            if (!session.isActiveAt(now)) {
+                return new Extension(Extension.Kind.INACTIVE, session.seenAt(now));
+            }
+            Optional<Instant> target = session.extensionAt(now, idleTimeout, minimumMove);
+            if (target.isEmpty()) {
+                return new Extension(Extension.Kind.UNCHANGED, session);
+            }
+            DeviceSession extended = session.extendedTo(target.get());
+            put(extended, Optional.of(target.get().plus(retention)));
+            return new Extension(Extension.Kind.EXTENDED, extended);
+        });
     }
 
     @Override
@@ -99,34 +145,51 @@ public final class InMemorySessionStore implements SessionStore {
         faults.check();
     }
 
-    private Revocation revokeLocked(DeviceSession session, String reason, Instant at, Instant purgeAt) {
-        if (!session.isActive()) {
-            return new Revocation(session, false);
+    private Revocation revokeLocked(DeviceSession session, String reason, Instant at, Duration retention, Instant now) {
+        if (!session.isActiveAt(at)) {
+            return new Revocation(session.seenAt(now), false);
         }
         DeviceSession revoked = session.revokedAt(at, reason);
-        sessions.put(revoked.id(), new Entry(revoked, Optional.of(purgeAt)));
+        put(revoked, Optional.of(at.plus(retention)));
         return new Revocation(revoked, true);
     }
 
-    private List<DeviceSession> userSessions(String userId) {
-        sessions.values().removeIf(this::isPurged);
-        return sessions.values().stream()
-                .map(Entry::session)
-                .filter(session -> session.userId().equals(userId))
-                .toList();
+    private void put(DeviceSession session, Optional<Instant> purgeAt) {
+        records.put(session.id(), new Entry(session, purgeAt));
+        index.computeIfAbsent(session.userId(), user -> new LinkedHashMap<>()).put(session.id(), purgeAt);
     }
 
-    private Optional<DeviceSession> live(String deviceSessionId) {
-        Entry entry = sessions.get(deviceSessionId);
-        if (entry == null || isPurged(entry)) {
+    /** The user's sessions as seen now; purged entries and entries whose record was lost are dropped. */
+    private Walk walk(String userId, Instant now) {
+        Map<String, Optional<Instant>> entries = index.getOrDefault(userId, new LinkedHashMap<>());
+        List<DeviceSession> sessions = new ArrayList<>();
+        int lost = 0;
+        for (var it = entries.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Optional<Instant>> entry = it.next();
+            boolean due = entry.getValue().filter(purgeAt -> !now.isBefore(purgeAt)).isPresent();
+            Optional<DeviceSession> session = due ? Optional.empty() : live(entry.getKey(), now);
+            if (session.isPresent()) {
+                sessions.add(session.get().seenAt(now));
+                continue;
+            }
+            if (!due) {
+                lost++;
+            }
+            records.remove(entry.getKey());
+            it.remove();
+        }
+        return new Walk(sessions, lost);
+    }
+
+    private Optional<DeviceSession> live(String deviceSessionId, Instant now) {
+        Entry entry = records.get(deviceSessionId);
+        if (entry == null || entry.purgeAt.filter(purgeAt -> !now.isBefore(purgeAt)).isPresent()) {
             return Optional.empty();
         }
         return Optional.of(entry.session);
     }
 
-    private boolean isPurged(Entry entry) {
-        return entry.purgeAt.isPresent() && !clock.instant().isBefore(entry.purgeAt.get());
-    }
-
     private record Entry(DeviceSession session, Optional<Instant> purgeAt) {}
+
+    private record Walk(List<DeviceSession> sessions, int lost) {}
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.port.SessionSnapshot;
 import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.port.ProjectionPublisher;
 import io.authsession.core.port.PublishOutcome;
+import io.authsession.core.port.SessionSnapshot;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,6 +86,21 @@ public abstract class ProjectionPublisherContract {
         assertThat(view.snapshotTimeToLive(session.id())).isEmpty();
         assertThat(eventsOf(session)).containsExactly(
                 new ProjectionEvent(session.id(), session.userId(), "active", 1, snapshot.json()));
+    }
+
+    @Test
+    @DisplayName("an active session with a lifetime is projected with its expires_at, the key gone at that instant")
+    void activeWithLifetime() {
+        DeviceSession session = DeviceSession.active(randomId(), "kit-user-" + UUID.randomUUID(), clock.instant(),
+                io.authsession.core.domain.RuntimeSettings.DEFAULTS.with(
+                        io.authsession.core.domain.RuntimeSettings.Setting.SESSION_MAX_LIFETIME, "2h"),
+                Optional.empty(), Optional.empty());
+        SessionSnapshot snapshot = snapshot(session);
+        assertThat(publisher.publish(snapshot)).isEqualTo(PublishOutcome.APPLIED);
+        assertThat(view.snapshot(session.id())).get().asString().contains("\"expires_at\":\"");
+        assertThat(view.snapshotTimeToLive(session.id())).get()
+                .matches(ttl -> ttl.compareTo(Duration.ofHours(2)) <= 0
+                        && ttl.compareTo(Duration.ofHours(2).minusSeconds(30)) > 0, "about 2 hours");
     }
 
     @Test
@@ -207,7 +222,8 @@ public abstract class ProjectionPublisherContract {
         List<SessionSnapshot> revisions = new ArrayList<>();
         for (long revision = 1; revision <= 24; revision++) {
             revisions.add(snapshot(new DeviceSession(base.id(), base.userId(), base.status(), base.createdAt(),
-                    revision, base.revokedAt(), base.revokeReason(), base.deviceName(), base.clientPublicKey())));
+                    base.expiresAt(), base.lifetimeCap(), revision, base.revokedAt(), base.revokeReason(),
+                    base.deviceName(), base.clientPublicKey())));
         }
         Collections.shuffle(revisions);
         ConcurrentLinkedQueue<SessionSnapshot> queue = new ConcurrentLinkedQueue<>(revisions);

@@ -9,10 +9,10 @@ import io.authsession.core.ConfirmRequest;
 import io.authsession.core.ConfirmedLogin;
 import io.authsession.core.domain.ChallengeStatus;
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.wire.DeviceSessionJson;
 import io.authsession.core.domain.RuntimeSettings.Setting;
 import io.authsession.core.domain.SessionStatus;
 import io.authsession.core.error.ErrorCode;
+import io.authsession.core.wire.DeviceSessionJson;
 import io.authsession.testkit.AuthSessionFixture;
 import io.authsession.testkit.ProjectionEvent;
 import java.security.SecureRandom;
@@ -94,7 +94,7 @@ class ConfirmEmailCodeTest {
             }
             assertFailsWith(ErrorCode.TOO_MANY_ATTEMPTS, () -> confirm(id, wrong(code)));
             assertFailsWith(ErrorCode.TOO_MANY_ATTEMPTS, () -> confirm(id, code));
-            assertThat(f.sessions().listByUser("user-1", Optional.empty())).isEmpty();
+            assertThat(f.sessions().listByUser("user-1", Optional.empty()).sessions()).isEmpty();
         }
 
         @Test
@@ -115,7 +115,7 @@ class ConfirmEmailCodeTest {
             String userId = f.users().register(EMAIL);
             f.auth().blockUser(userId, Optional.empty());
             assertFailsWith(ErrorCode.USER_BLOCKED, () -> confirm(id, f.lastCodeFor(EMAIL)));
-            assertThat(f.sessions().listByUser(userId, Optional.empty())).isEmpty();
+            assertThat(f.sessions().listByUser(userId, Optional.empty()).sessions()).isEmpty();
             assertThat(f.challenges().find(id).orElseThrow().status()).isEqualTo(ChallengeStatus.PENDING_CONFIRMATION);
         }
 
@@ -149,12 +149,14 @@ class ConfirmEmailCodeTest {
     @DisplayName("the projection")
     class Projection {
         @Test
-        @DisplayName("a new session is projected: snapshot equal to the session JSON, and one event")
+        @DisplayName("a new session is projected: snapshot equal to the session JSON (expires_at included), the key"
+                + " living until expires_at, and one event")
         void projected() {
             ConfirmedLogin login = f.login(EMAIL);
             String json = DeviceSessionJson.write(session(login));
+            assertThat(json).contains("\"expires_at\":\"2026-12-22T10:00:00.000Z\"");
             assertThat(f.projection().snapshot(login.deviceSessionId())).contains(json);
-            assertThat(f.projection().snapshotTimeToLive(login.deviceSessionId())).isEmpty();
+            assertThat(f.projection().snapshotTimeToLive(login.deviceSessionId())).contains(Duration.ofHours(720));
             assertThat(f.projection().events()).containsExactly(
                     new ProjectionEvent(login.deviceSessionId(), login.userId(), "active", 1, json));
         }
@@ -175,7 +177,7 @@ class ConfirmEmailCodeTest {
             ConfirmedLogin retried = confirm(id, code);
             assertThat(retried.deviceSessionId()).isEqualTo(sessionId);
             assertThat(f.projection().snapshot(sessionId)).isPresent();
-            assertThat(f.sessions().listByUser(retried.userId(), Optional.empty())).hasSize(1);
+            assertThat(f.sessions().listByUser(retried.userId(), Optional.empty()).sessions()).hasSize(1);
         }
     }
 
@@ -191,7 +193,7 @@ class ConfirmEmailCodeTest {
             f.clock().advance(Duration.ofMinutes(4));
             assertThat(confirm(id, code)).isEqualTo(first);
             assertThat(confirm(id, code)).isEqualTo(first);
-            assertThat(f.sessions().listByUser(first.userId(), Optional.empty())).hasSize(1);
+            assertThat(f.sessions().listByUser(first.userId(), Optional.empty()).sessions()).hasSize(1);
             assertThat(f.projection().events()).hasSize(1);
             assertThat(f.users().ensureCalls()).isEqualTo(1);
         }
@@ -332,7 +334,7 @@ class ConfirmEmailCodeTest {
         ConfirmedLogin retried = confirm(id, code);
         assertThat(retried.deviceSessionId()).isEqualTo(
                 f.challenges().find(id).orElseThrow().confirmation().orElseThrow().deviceSessionId());
-        assertThat(session(retried).isActive()).isTrue();
+        assertThat(session(retried).status()).isEqualTo(io.authsession.core.domain.SessionStatus.ACTIVE);
         assertThat(f.projection().snapshot(retried.deviceSessionId())).isPresent();
     }
 }

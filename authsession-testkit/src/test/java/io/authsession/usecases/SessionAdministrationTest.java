@@ -7,10 +7,10 @@ import io.authsession.core.ConfirmRequest;
 import io.authsession.core.ConfirmedLogin;
 import io.authsession.core.domain.DeliveryState;
 import io.authsession.core.domain.DeviceSession;
-import io.authsession.core.wire.DeviceSessionJson;
 import io.authsession.core.domain.RuntimeSettings.Setting;
 import io.authsession.core.domain.SessionStatus;
 import io.authsession.core.error.ErrorCode;
+import io.authsession.core.wire.DeviceSessionJson;
 import io.authsession.testkit.AuthSessionFixture;
 import java.time.Duration;
 import java.time.Instant;
@@ -254,7 +254,7 @@ class SessionAdministrationTest {
             ConfirmedLogin a = f.login(EMAIL);
             f.users().failNextCalls(1);
             assertFailsWith(ErrorCode.SERVICE_UNAVAILABLE, () -> f.auth().blockUser(a.userId(), Optional.empty()));
-            assertThat(stored(a.deviceSessionId()).isActive()).isTrue();
+            assertThat(stored(a.deviceSessionId()).status()).isEqualTo(io.authsession.core.domain.SessionStatus.ACTIVE);
         }
     }
 }

@@ -112,4 +112,32 @@ class TelemetryTest {
         assertThat(spans.getFinishedSpanItems()).allSatisfy(span ->
                 assertThat(span.getAttributes().asMap().values()).noneMatch(v -> v.toString().contains("@")));
     }
+
+    @Test
+    @DisplayName("a lock is counted once, lost records are counted, and a revoked session's age is recorded by reason")
+    void budgetLostAndDuration() {
+        f.config().set(Setting.RESEND_COOLDOWN, "0").set(Setting.ADDRESS_MAX_FAILED_ATTEMPTS, "2");
+        String id = f.auth().sendEmailCode(EMAIL);
+        String wrong = f.lastCodeFor(EMAIL).equals("000000") ? "000001" : "000000";
+        for (int i = 0; i < 4; i++) {
+            outcomeOf(() -> f.auth().confirmEmailCode(ConfirmRequest.of(id, wrong)));
+        }
+        assertThat(count("authsession.addresses.locked", null, null)).isEqualTo(1);
+
+        f.config().set(Setting.ADDRESS_MAX_FAILED_ATTEMPTS, "0");
+        ConfirmedLogin kept = f.login("other@example.com");
+        ConfirmedLogin lost = f.login("other@example.com");
+        f.sessions().loseRecord(lost.deviceSessionId());
+        f.auth().listSessions(kept.userId(), Optional.empty());
+        assertThat(count("authsession.sessions.lost", null, null)).isEqualTo(1);
+
+        f.clock().advance(java.time.Duration.ofMinutes(90));
+        f.auth().revokeSession(kept.deviceSessionId(), Optional.of("logout"));
+        io.opentelemetry.sdk.metrics.data.HistogramPointData duration = metrics.collectAllMetrics().stream()
+                .filter(m -> m.getName().equals("authsession.session.duration"))
+                .flatMap(m -> m.getHistogramData().getPoints().stream())
+                .findFirst().orElseThrow();
+        assertThat(duration.getSum()).isEqualTo(5400.0);
+        assertThat(duration.getAttributes().get(AttributeKey.stringKey("reason"))).isEqualTo("custom");
+    }
 }

@@ -10,8 +10,10 @@ import java.util.Optional;
  *
  * <p>Instants are kept at millisecond precision, the precision every store keeps.
  *
- * @param id opaque challenge id
- * @param email the normalised address the code was (or would have been) sent to
+ * @param id opaque challenge id, minted by the challenge store
+ * @param address the keyed hash of the address, which names the address's failed-guess budget
+ * @param email the normalised address the code was sent to; only a sent challenge keeps it (the others can never be
+ *     confirmed, so they need no address in clear)
  * @param status pending or confirmed
  * @param delivery what happened to the code
  * @param codeHash keyed hash of the code; present only when a valid code exists
@@ -22,7 +24,8 @@ import java.util.Optional;
  */
 public record Challenge(
         String id,
-        EmailAddress email,
+        AddressKey address,
+        Optional<EmailAddress> email,
         ChallengeStatus status,
         DeliveryState delivery,
         Optional<String> codeHash,
@@ -33,6 +36,7 @@ public record Challenge(
 
     public Challenge {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(address, "address");
         Objects.requireNonNull(email, "email");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(delivery, "delivery");
@@ -49,40 +53,47 @@ public record Challenge(
         if (codeHash.isPresent() && delivery != DeliveryState.SENT) {
             throw new IllegalArgumentException("only a sent challenge has a code hash");
         }
+        if (email.isPresent() != (delivery == DeliveryState.SENT || delivery == DeliveryState.FAILED)) {
+            throw new IllegalArgumentException("a challenge keeps its address exactly when a code was made for it");
+        }
         if ((status == ChallengeStatus.CONFIRMED_PENDING_EXPIRE) != confirmation.isPresent()) {
             throw new IllegalArgumentException("a challenge has a confirmation exactly when it is confirmed");
         }
     }
 
     /** A new pending challenge whose code was handed to the mail service. */
-    public static Challenge sent(String id, EmailAddress email, String codeHash, Instant createdAt, Instant expiresAt) {
-        return new Challenge(id, email, ChallengeStatus.PENDING_CONFIRMATION, DeliveryState.SENT,
-                Optional.of(codeHash), 0, createdAt, expiresAt, Optional.empty());
+    public static Challenge sent(String id, AddressKey address, EmailAddress email, String codeHash, Instant createdAt,
+            Instant expiresAt) {
+        return new Challenge(id, address, Optional.of(email), ChallengeStatus.PENDING_CONFIRMATION,
+                DeliveryState.SENT, Optional.of(codeHash), 0, createdAt, expiresAt, Optional.empty());
     }
 
-    /** A new pending challenge with no valid code (throttled, suppressed or failed delivery). */
+    /** A new pending challenge for which no code was made (throttled or suppressed): it can never be confirmed. */
     public static Challenge withoutCode(
-            String id, EmailAddress email, DeliveryState delivery, Instant createdAt, Instant expiresAt) {
-        return new Challenge(id, email, ChallengeStatus.PENDING_CONFIRMATION, delivery, Optional.empty(), 0,
-                createdAt, expiresAt, Optional.empty());
+            String id, AddressKey address, DeliveryState delivery, Instant createdAt, Instant expiresAt) {
+        if (delivery != DeliveryState.THROTTLED && delivery != DeliveryState.SUPPRESSED) {
+            throw new IllegalArgumentException("only throttled and suppressed challenges are made without a code");
+        }
+        return new Challenge(id, address, Optional.empty(), ChallengeStatus.PENDING_CONFIRMATION, delivery,
+                Optional.empty(), 0, createdAt, expiresAt, Optional.empty());
     }
 
     /** This challenge with one more failed attempt. */
     public Challenge withFailedAttempt() {
-        return new Challenge(id, email, status, delivery, codeHash, failedAttempts + 1, createdAt, expiresAt,
+        return new Challenge(id, address, email, status, delivery, codeHash, failedAttempts + 1, createdAt, expiresAt,
                 confirmation);
     }
 
     /** This challenge confirmed into the given session. */
     public Challenge confirmedAs(Confirmation confirmedSession) {
-        return new Challenge(id, email, ChallengeStatus.CONFIRMED_PENDING_EXPIRE, delivery, codeHash, failedAttempts,
-                createdAt, expiresAt, Optional.of(confirmedSession));
+        return new Challenge(id, address, email, ChallengeStatus.CONFIRMED_PENDING_EXPIRE, delivery, codeHash,
+                failedAttempts, createdAt, expiresAt, Optional.of(confirmedSession));
     }
 
     /** This challenge after its delivery failed: the code hash is discarded, so no code can ever match. */
     public Challenge withDeliveryFailed() {
-        return new Challenge(id, email, status, DeliveryState.FAILED, Optional.empty(), failedAttempts, createdAt,
-                expiresAt, confirmation);
+        return new Challenge(id, address, email, status, DeliveryState.FAILED, Optional.empty(), failedAttempts,
+                createdAt, expiresAt, confirmation);
     }
 
     /** Whether the code lifetime has ended; only meaningful while pending. */

@@ -20,8 +20,10 @@ public enum ErrorCode {
     USER_NOT_FOUND,
     /** The challenge exists but its code lifetime has ended. */
     CHALLENGE_EXPIRED,
-    /** The challenge has used up its failed attempts. */
+    /** The challenge has used up its failed attempts, or its address its failed-guess budget. */
     TOO_MANY_ATTEMPTS,
+    /** The device session is revoked or expired: it cannot be extended. */
+    SESSION_INACTIVE,
     /** A dependency (Redis, user service, mail service, projection) failed. */
     SERVICE_UNAVAILABLE;
 

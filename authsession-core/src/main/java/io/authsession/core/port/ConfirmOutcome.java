@@ -42,6 +42,7 @@ public record ConfirmOutcome(Kind kind, Optional<Challenge.Confirmation> confirm
         ALREADY_CONFIRMED,
         EXPIRED,
         TOO_MANY_ATTEMPTS,
+        ADDRESS_LOCKED,
         NOT_FOUND
     }
 }

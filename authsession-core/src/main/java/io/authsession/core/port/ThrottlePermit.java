@@ -1,17 +1,17 @@
 package io.authsession.core.port;
 
-import io.authsession.core.domain.EmailAddress;
+import io.authsession.core.domain.AddressKey;
 import java.util.Objects;
 
 /**
  * Proof of holding a resend window; only its holder can release it.
  *
- * @param email the address the window is for
+ * @param address the keyed hash of the address the window is for
  * @param token unique to this window
  */
-public record ThrottlePermit(EmailAddress email, String token) {
+public record ThrottlePermit(AddressKey address, String token) {
     public ThrottlePermit {
-        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(address, "address");
         Objects.requireNonNull(token, "token");
     }
 }

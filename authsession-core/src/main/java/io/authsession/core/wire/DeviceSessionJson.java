@@ -19,6 +19,7 @@ public final class DeviceSessionJson {
         string(json, "status", session.status().wireName());
         json.append(',');
         string(json, "created_at", Timestamps.format(session.createdAt()));
+        session.expiresAt().ifPresent(at -> string(json.append(','), "expires_at", Timestamps.format(at)));
         json.append(",\"revision\":").append(session.revision());
         session.revokedAt().ifPresent(at -> string(json.append(','), "revoked_at", Timestamps.format(at)));
         session.revokeReason().ifPresent(reason -> string(json.append(','), "revoke_reason", reason));
