@@ -128,24 +128,29 @@ final class CommandCounter implements AutoCloseable {
         return perRun.stream().allMatch(run -> run.equals(perRun.get(0))) ? first : first + " (first run; others differ)";
     }
 
-    /** Waits until {@code MONITOR} has shown a marker sent now, so that every earlier command has been seen. */
+    /**
+     * Waits until {@code MONITOR} has shown a marker sent now, so that every earlier command has been seen. The marker
+     * is sent again every 20 ms: the first one can reach Redis before the {@code MONITOR} command does.
+     */
     private void mark(String kind) {
         String marker = kind + "-" + UUID.randomUUID();
-        control.echo(marker);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
-            synchronized (seen) {
-                for (int i = seen.size() - 1; i >= 0; i--) {
-                    if (seen.get(i).contains(marker)) {
-                        return;
+            control.echo(marker);
+            for (int poll = 0; poll < 20; poll++) {
+                synchronized (seen) {
+                    for (int i = seen.size() - 1; i >= 0; i--) {
+                        if (seen.get(i).contains(marker)) {
+                            return;
+                        }
                     }
                 }
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for MONITOR", e);
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for MONITOR", e);
+                }
             }
         }
         throw new IllegalStateException("MONITOR did not show marker " + marker + " within 10 s");

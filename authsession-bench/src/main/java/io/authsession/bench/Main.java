@@ -162,39 +162,74 @@ public final class Main {
         System.exit(failed ? 1 : 0);
     }
 
-    /** JMH throughput per benchmark and thread count. */
-    record Library(Map<String, Map<Integer, double[]>> scores, String method) {}
+    /**
+     * JMH throughput: per benchmark and thread count, the iteration scores of each of its runs (operations/s).
+     *
+     * @param pairs per thread count, the lifecycle ratio authsession/Spring of each ABBA half
+     */
+    record Library(Map<String, Map<Integer, List<double[]>>> runs, Map<Integer, List<Double>> pairs, String method) {}
 
+    private static final String AUTHSESSION = "authsessionLifecycle";
+    private static final String SPRING = "springSessionLifecycle";
+    private static final String LOGIN = "authsessionLogin";
+
+    /**
+     * Per thread count: authsession, Spring, Spring, authsession (one ABBA round; A, B with {@code --quick}), then the
+     * login. A drift of the machine during the runs then weighs on both libraries alike.
+     */
     private static Library library(BenchRedis redis, Options options) throws Exception {
-        int warmups = options.quick() ? 1 : 2;
-        int measurements = options.quick() ? 2 : 3;
-        int seconds = options.quick() ? 2 : 5;
-        Map<String, Map<Integer, double[]>> scores = new LinkedHashMap<>();
+        int warmup = options.quick() ? 2 : 5;
+        int iterations = options.quick() ? 2 : 4;
+        int seconds = options.quick() ? 2 : 3;
+        List<String> order = options.quick() ? List.of(AUTHSESSION, SPRING, LOGIN)
+                : List.of(AUTHSESSION, SPRING, SPRING, AUTHSESSION, LOGIN);
+        Map<String, Map<Integer, List<double[]>>> runs = new LinkedHashMap<>();
+        Map<Integer, List<Double>> pairs = new LinkedHashMap<>();
         for (int threads : options.threads()) {
-            progress("library: JMH at " + threads + " threads (3 benchmarks, about "
-                    + 3 * ((warmups + measurements) * seconds + 3) + " s)");
-            OptionsBuilder jmh = new OptionsBuilder();
-            jmh.include(LibraryBenchmarks.class.getName() + "\\.");
-            jmh.threads(threads)
-                    .forks(1)
-                    .warmupIterations(warmups)
-                    .warmupTime(TimeValue.seconds(seconds))
-                    .measurementIterations(measurements)
-                    .measurementTime(TimeValue.seconds(seconds))
-                    .jvmArgsAppend("-D" + BenchRedis.PROPERTY + "=" + redis.address(), "-Xmx2g")
-                    .shouldFailOnError(true)
-                    .verbosity(VerboseMode.SILENT);
-            for (RunResult result : new Runner(jmh.build()).run()) {
-                String benchmark = result.getParams().getBenchmark();
-                String name = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-                double score = result.getPrimaryResult().getScore();
-                double error = result.getPrimaryResult().getScoreError();
-                scores.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(threads, new double[] {score, error});
+            progress("library: JMH at " + threads + " threads (" + String.join(", ", order) + "; about "
+                    + order.size() * (warmup + iterations * seconds + 4) + " s)");
+            for (String benchmark : order) {
+                OptionsBuilder jmh = new OptionsBuilder();
+                jmh.include(LibraryBenchmarks.class.getName() + "\\." + benchmark + "$");
+                jmh.threads(threads)
+                        .forks(1)
+                        .warmupIterations(1)
+                        .warmupTime(TimeValue.seconds(warmup))
+                        .measurementIterations(iterations)
+                        .measurementTime(TimeValue.seconds(seconds))
+                        .jvmArgsAppend("-D" + BenchRedis.PROPERTY + "=" + redis.address(), "-Xmx2g")
+                        .shouldFailOnError(true)
+                        .verbosity(VerboseMode.SILENT);
+                for (RunResult result : new Runner(jmh.build()).run()) {
+                    double[] scores = result.getBenchmarkResults().stream()
+                            .flatMap(r -> r.getIterationResults().stream())
+                            .mapToDouble(i -> i.getPrimaryResult().getScore())
+                            .toArray();
+                    runs.computeIfAbsent(benchmark, n -> new LinkedHashMap<>())
+                            .computeIfAbsent(threads, t -> new ArrayList<>()).add(scores);
+                }
             }
+            List<double[]> a = runs.get(AUTHSESSION).get(threads);
+            List<double[]> b = runs.get(SPRING).get(threads);
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < a.size(); i++) {
+                // ABBA: the first A goes with the first B, the last A with the last B
+                ratios.add(mean(a.get(i)) / mean(b.get(i)));
+            }
+            pairs.put(threads, ratios);
         }
-        String method = "JMH, 1 fork per benchmark, " + warmups + " × " + seconds + " s warm-up, " + measurements
-                + " × " + seconds + " s measured; each benchmark starts on an emptied Redis";
-        return new Library(scores, method);
+        String method = "JMH, a fork per run, 1 × " + warmup + " s warm-up and " + iterations + " × " + seconds
+                + " s measured per run; " + (options.quick() ? "one run each" : "lifecycles run in the order "
+                + "authsession, Spring, Spring, authsession") + "; every run starts on an emptied Redis";
+        return new Library(runs, pairs, method);
+    }
+
+    static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
     }
 
     static void progress(String message) {

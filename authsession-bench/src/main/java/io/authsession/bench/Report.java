@@ -70,38 +70,55 @@ final class Report {
         out.append("\n|---|");
         threads.forEach(t -> out.append("---:|"));
         out.append('\n');
-        Map<String, Map<Integer, double[]>> s = library.scores();
-        row(out, "authsession lifecycle (send + confirm + list + revoke)", s.get("authsessionLifecycle"), threads);
-        row(out, "Spring Session lifecycle (create + find by principal + delete)", s.get("springSessionLifecycle"),
+        Map<String, Map<Integer, List<double[]>>> runs = library.runs();
+        row(out, "authsession lifecycle (send + confirm + list + revoke)", runs.get("authsessionLifecycle"), threads);
+        row(out, "Spring Session lifecycle (create + find by principal + delete)", runs.get("springSessionLifecycle"),
                 threads);
         out.append("| **lifecycles, authsession / Spring** |");
         for (int t : threads) {
-            double[] a = get(s, "authsessionLifecycle", t);
-            double[] b = get(s, "springSessionLifecycle", t);
-            out.append(a == null || b == null ? " – |" : String.format(Locale.ROOT, " **%.2f×** |", a[0] / b[0]));
+            double[] a = all(runs.get("authsessionLifecycle"), t);
+            double[] b = all(runs.get("springSessionLifecycle"), t);
+            out.append(a.length == 0 || b.length == 0 ? " – |"
+                    : String.format(Locale.ROOT, " **%.2f×** |", Main.mean(a) / Main.mean(b)));
         }
         out.append('\n');
-        row(out, "authsession login (send + confirm)", s.get("authsessionLogin"), threads);
-        out.append("\nClients: authsession on Jedis with its default pool of 16 connections; Spring Session on Lettuce"
-                + " with one shared connection (Spring Boot's default). ± is JMH's 99.9% confidence half-width.\n\n");
+        if (library.pairs().values().stream().anyMatch(p -> p.size() > 1)) {
+            out.append("| ratio in each half of the ABBA round |");
+            for (int t : threads) {
+                List<Double> pairs = library.pairs().getOrDefault(t, List.of());
+                out.append(' ').append(String.join(", ", pairs.stream()
+                        .map(r -> String.format(Locale.ROOT, "%.2f×", r)).toList())).append(" |");
+            }
+            out.append('\n');
+        }
+        row(out, "authsession login (send + confirm)", runs.get("authsessionLogin"), threads);
+        out.append("\nMean of the measured iterations ± their standard deviation. Clients: authsession on Jedis with "
+                + "its default pool of 16 connections; Spring Session on Lettuce with one shared connection (Spring "
+                + "Boot's default).\n\n");
     }
 
-    private static double[] get(Map<String, Map<Integer, double[]>> scores, String name, int threads) {
-        Map<Integer, double[]> byThreads = scores.get(name);
-        return byThreads == null ? null : byThreads.get(threads);
+    private static double[] all(Map<Integer, List<double[]>> runs, int threads) {
+        if (runs == null || !runs.containsKey(threads)) {
+            return new double[0];
+        }
+        return runs.get(threads).stream().flatMapToDouble(java.util.Arrays::stream).toArray();
     }
 
-    private static void row(StringBuilder out, String name, Map<Integer, double[]> scores, List<Integer> threads) {
+    private static void row(StringBuilder out, String name, Map<Integer, List<double[]>> runs, List<Integer> threads) {
         out.append("| ").append(name).append(" |");
         for (int t : threads) {
-            double[] score = scores == null ? null : scores.get(t);
-            if (score == null) {
+            double[] scores = all(runs, t);
+            if (scores.length == 0) {
                 out.append(" – |");
-            } else if (Double.isNaN(score[1])) {
-                out.append(String.format(Locale.ROOT, " %,.0f |", score[0]));
-            } else {
-                out.append(String.format(Locale.ROOT, " %,.0f ± %,.0f |", score[0], score[1]));
+                continue;
             }
+            double mean = Main.mean(scores);
+            double squares = 0;
+            for (double score : scores) {
+                squares += (score - mean) * (score - mean);
+            }
+            double sd = scores.length > 1 ? Math.sqrt(squares / (scores.length - 1)) : 0;
+            out.append(String.format(Locale.ROOT, " %,.0f ± %,.0f |", mean, sd));
         }
         out.append('\n');
     }
