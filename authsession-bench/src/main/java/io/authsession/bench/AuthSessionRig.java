@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * authsession as a JVM service embeds it: the {@link AuthSession} facade over {@link RedisAdapters} with the
- * settings' defaults (pool of 16), the testkit's in-memory user directory, and a {@link CodeInbox} for mail.
+ * settings' defaults (pool of 16 unless {@value #POOL_SIZE_PROPERTY} says otherwise), the testkit's in-memory user
+ * directory, and a {@link CodeInbox} for mail.
  */
 final class AuthSessionRig implements AutoCloseable {
     final RedisAdapters redis;
@@ -28,9 +29,16 @@ final class AuthSessionRig implements AutoCloseable {
     private final String run = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     private final AtomicLong addresses = new AtomicLong();
 
+    /** The Redis pool size of the library benchmarks when not the settings' default; {@code --pool-size}. */
+    static final String POOL_SIZE_PROPERTY = "authsession.bench.poolSize";
+
     AuthSessionRig(BenchRedis server, Clock clock) {
-        redis = RedisAdapters.create(RedisSettings.builder().host(server.host()).port(server.port()).build(), clock,
-                RuntimeSettings.DEFAULTS);
+        RedisSettings.Builder settings = RedisSettings.builder().host(server.host()).port(server.port());
+        Integer poolSize = Integer.getInteger(POOL_SIZE_PROPERTY);
+        if (poolSize != null) {
+            settings.poolSize(poolSize);
+        }
+        redis = RedisAdapters.create(settings.build(), clock, RuntimeSettings.DEFAULTS);
         redis.loadScripts();
         auth = redis.configure(AuthSession.builder())
                 .userDirectory(users)

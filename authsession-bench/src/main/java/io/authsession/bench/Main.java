@@ -33,7 +33,8 @@ public final class Main {
     private Main() {}
 
     static final String USAGE = "usage: ./authsession-bench/run [--quick] [--only=library,redis,http] [--threads=8,32]"
-            + " [--server-jar=PATH] [--server-jvm-args='-Xmx256m ...'] [--server=JAR[::JVM ARGS]]... [--out=PATH]";
+            + " [--pool-size=N] [--server-jar=PATH] [--server-jvm-args='-Xmx256m ...'] [--server=JAR[::JVM ARGS]]..."
+            + " [--out=PATH]";
 
     /** A server to load over HTTP: a jar and the JVM flags to start it with. */
     record ServerVariant(Path jar, List<String> jvmArgs) {
@@ -50,12 +51,13 @@ public final class Main {
     }
 
     /** The benchmark's settings, from the command line. */
-    record Options(boolean quick, Set<String> sections, List<Integer> threads, List<ServerVariant> servers, Path out,
-            String arguments) {
+    record Options(boolean quick, Set<String> sections, List<Integer> threads, Integer poolSize,
+            List<ServerVariant> servers, Path out, String arguments) {
         static Options parse(String[] args) {
             boolean quick = Boolean.getBoolean("authsession.bench.quick");
             Set<String> sections = new TreeSet<>(List.of("library", "redis", "http"));
             List<Integer> threads = List.of(8, 32);
+            Integer poolSize = null;
             Path serverJar = Path.of("authsession-server", "target", "authsession-server.jar");
             List<String> jvmArgs = List.of();
             List<ServerVariant> servers = new ArrayList<>();
@@ -70,6 +72,8 @@ public final class Main {
                     }
                 } else if (arg.startsWith("--threads=")) {
                     threads = Arrays.stream(value(arg).split(",")).map(String::strip).map(Integer::valueOf).toList();
+                } else if (arg.startsWith("--pool-size=")) {
+                    poolSize = Integer.valueOf(value(arg));
                 } else if (arg.startsWith("--server-jar=")) {
                     serverJar = Path.of(value(arg));
                 } else if (arg.startsWith("--server-jvm-args=")) {
@@ -85,7 +89,7 @@ public final class Main {
             if (servers.isEmpty()) {
                 servers.add(new ServerVariant(serverJar, jvmArgs));
             }
-            return new Options(quick, sections, threads, List.copyOf(servers), out, String.join(" ", args));
+            return new Options(quick, sections, threads, poolSize, List.copyOf(servers), out, String.join(" ", args));
         }
 
         private static String value(String arg) {
@@ -197,7 +201,7 @@ public final class Main {
                         .warmupTime(TimeValue.seconds(warmup))
                         .measurementIterations(iterations)
                         .measurementTime(TimeValue.seconds(seconds))
-                        .jvmArgsAppend("-D" + BenchRedis.PROPERTY + "=" + redis.address(), "-Xmx2g")
+                        .jvmArgsAppend(forkArguments(redis, options))
                         .shouldFailOnError(true)
                         .verbosity(VerboseMode.SILENT);
                 for (RunResult result : new Runner(jmh.build()).run()) {
@@ -222,6 +226,14 @@ public final class Main {
                 + " s measured per run; " + (options.quick() ? "one run each" : "lifecycles run in the order "
                 + "authsession, Spring, Spring, authsession") + "; every run starts on an emptied Redis";
         return new Library(runs, pairs, method);
+    }
+
+    private static String[] forkArguments(BenchRedis redis, Options options) {
+        List<String> arguments = new ArrayList<>(List.of("-D" + BenchRedis.PROPERTY + "=" + redis.address(), "-Xmx2g"));
+        if (options.poolSize() != null) {
+            arguments.add("-D" + AuthSessionRig.POOL_SIZE_PROPERTY + "=" + options.poolSize());
+        }
+        return arguments.toArray(String[]::new);
     }
 
     static double mean(double[] values) {

@@ -92,9 +92,10 @@ final class Report {
             out.append('\n');
         }
         row(out, "authsession login (send + confirm)", runs.get("authsessionLogin"), threads);
-        out.append("\nMean of the measured iterations ± their standard deviation. Clients: authsession on Jedis with "
-                + "its default pool of 16 connections; Spring Session on Lettuce with one shared connection (Spring "
-                + "Boot's default).\n\n");
+        out.append("\nMean of the measured iterations ± their standard deviation. Clients: authsession on Jedis with ")
+                .append(options.poolSize() == null ? "its default pool of 16 connections"
+                        : "a pool of " + options.poolSize() + " connections (`--pool-size`)")
+                .append("; Spring Session on Lettuce with one shared connection (Spring Boot's default).\n\n");
     }
 
     private static double[] all(Map<Integer, List<double[]>> runs, int threads) {
