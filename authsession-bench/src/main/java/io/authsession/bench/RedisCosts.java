@@ -136,7 +136,7 @@ final class RedisCosts {
                 long m1 = BenchRedis.usedMemory(jedis);
                 parallel(pool, items, i -> rig.auth.sendEmailCode(addresses.get(i)));
                 long m2 = BenchRedis.usedMemory(jedis);
-                long resendKeys = deleteMatching(jedis, "authsession:resend:*");
+                long resendKeys = deleteMatching(jedis, "authsession:{*}:resend:*");
                 long m3 = BenchRedis.usedMemory(jedis);
                 rows.add(new MemoryRow("send, delivered: challenge + resend window", (double) (m1 - m0) / items, items));
                 if (resendKeys >= items) { // the warm-up's window is among them
@@ -156,8 +156,8 @@ final class RedisCosts {
                 parallel(pool, items, i -> rig.login(addresses.get(i)));
                 long m1 = BenchRedis.usedMemory(jedis);
                 families = keyFamilies(jedis);
-                deleteMatching(jedis, "authsession:challenge:*");
-                deleteMatching(jedis, "authsession:resend:*");
+                deleteMatching(jedis, "authsession:{*}:challenge:*");
+                deleteMatching(jedis, "authsession:{*}:resend:*");
                 long m2 = BenchRedis.usedMemory(jedis);
                 jedis.sendCommand(Protocol.Command.XTRIM, "gateway:session_events", "MAXLEN", "0");
                 long m3 = BenchRedis.usedMemory(jedis);

@@ -32,7 +32,7 @@ class ParsingTest {
     @DisplayName("key families star the hash tag and the last segment, so ids of one kind fall together")
     void familyOf() {
         assertThat(RedisCosts.familyOf("authsession:{ab_C}:session:ab_Cxyz")).isEqualTo("authsession:{*}:session:*");
-        assertThat(RedisCosts.familyOf("authsession:challenge:{zlc2zOQk}")).isEqualTo("authsession:challenge:*");
+        assertThat(RedisCosts.familyOf("authsession:{zlc2}:challenge:zlc2zOQk")).isEqualTo("authsession:{*}:challenge:*");
         assertThat(RedisCosts.familyOf("plain")).isEqualTo("plain");
     }
 
