@@ -147,9 +147,10 @@ final class AuthSessionServer implements AutoCloseable {
         }
         DevRedis dev = DevRedis.start();
         resources.push(new Closer("dev_redis", dev::close));
-        LOG.log(Level.INFO, () -> "event=dev_redis_started address=127.0.0.1:" + dev.port());
+        LOG.log(Level.INFO, () -> "event=dev_redis_started address=" + dev.host() + ":" + dev.port() + " pid="
+                + dev.pid());
         return RedisSettings.builder()
-                .host("127.0.0.1")
+                .host(dev.host())
                 .port(dev.port())
                 .keyPrefix(config.redis().keyPrefix())
                 .gatewaySessionKeyPrefix(config.redis().gatewaySessionKeyPrefix())
