@@ -33,9 +33,10 @@ import java.util.function.IntSupplier;
  * (configuration, log, {@code nodes.conf}, replication files), removed when the process is {@linkplain #close()
  * closed}.
  *
- * <p>No process outlives its JVM: open processes are stopped by a shutdown hook when the JVM exits; when the JVM is
- * killed ({@code SIGKILL}) a watchdog process kills them at once; and should both fail, the next start in any JVM
- * finds working directories whose owning JVM is gone, kills their process and removes them.
+ * <p>No process outlives its JVM: open processes are stopped by a shutdown hook when the JVM exits (unless
+ * {@link Builder#closedByOwnerAtJvmExit()}); when the JVM dies without closing them, even by {@code SIGKILL}, a
+ * watchdog process kills them at once; and should both fail, the next start in any JVM finds working directories
+ * whose owning JVM is gone, kills their process and removes them.
  *
  * <p>{@link #kill()}, {@link #pause()} and {@link #resume()} send {@code SIGKILL}, {@code SIGSTOP} and
  * {@code SIGCONT} to simulate a crash or a hang; {@link #restart()} starts the process again on the same port in the
@@ -187,14 +188,16 @@ public final class EmbeddedRedis implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
+            // A second caller (the JVM's shutdown hook and the owner at once) waits here until the directory is
+            // gone, so that neither returns while the first is half-way through.
             if (closed) {
                 return;
             }
             closed = true;
             terminate();
+            ProcessRegistry.deleteTree(directory);
         }
         launcher.closed(this);
-        ProcessRegistry.deleteTree(directory);
         LOG.log(Level.DEBUG, () -> "event=embedded_redis_stopped port=" + port + " pid=" + pid);
     }
 
@@ -270,7 +273,9 @@ public final class EmbeddedRedis implements AutoCloseable {
         if (settings.watchdog) {
             launcher.watchdog().ifPresent(watchdog -> watchdog.guard(pid));
         }
-        launcher.started(this);
+        if (settings.stopAtJvmExit) {
+            launcher.started(this);
+        }
         closeQuietly(process);
         launcher.registry().recordProcess(directory, process.toHandle());
         awaitReady(output);
@@ -452,6 +457,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         final Duration clusterNodeTimeout;
         final Duration startTimeout;
         final boolean watchdog;
+        final boolean stopAtJvmExit;
         final Path binary;
 
         Settings(Builder builder, Path binary) {
@@ -461,6 +467,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             this.clusterNodeTimeout = builder.clusterNodeTimeout;
             this.startTimeout = builder.startTimeout;
             this.watchdog = builder.watchdog;
+            this.stopAtJvmExit = builder.stopAtJvmExit;
             this.binary = binary;
         }
 
@@ -536,6 +543,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         private Launcher launcher = Launcher.shared();
         private IntSupplier ports;
         private boolean watchdog = true;
+        private boolean stopAtJvmExit = true;
 
         private Builder() {}
 
@@ -642,6 +650,17 @@ public final class EmbeddedRedis implements AutoCloseable {
                 throw new IllegalArgumentException("quorum must be at least 1, got " + quorum);
             }
             return setting("sentinel", "monitor", masterName, host, Integer.toString(port), Integer.toString(quorum));
+        }
+
+        /**
+         * Leaves stopping at JVM exit to the caller's own shutdown sequence, for an owner that must keep Redis up
+         * until it has drained its requests (the server in {@code --dev}). Without it the launcher's shutdown hook
+         * stops the process as soon as the JVM begins to exit, in parallel with every other hook. Should the JVM end
+         * without closing it (a {@code Runtime.halt}, a step that hung), the watchdog still kills the process.
+         */
+        public Builder closedByOwnerAtJvmExit() {
+            this.stopAtJvmExit = false;
+            return this;
         }
 
         /** How long to wait for the process to answer {@code PING} (default 30 s, for a loaded build machine). */

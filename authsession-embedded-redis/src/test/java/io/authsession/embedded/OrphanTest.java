@@ -61,6 +61,13 @@ class OrphanTest {
         }
     }
 
+    private static void awaitRemoved(Path directory) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (directory.toFile().exists() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     @DisplayName("the watchdog kills the redis-server of a JVM killed with SIGKILL and removes its directory")
     void watchdogEndsTheOrphan() throws Exception {
@@ -72,10 +79,40 @@ class OrphanTest {
 
             awaitGone(orphan.redisPid(), Duration.ofSeconds(10));
             assertThat(alive(orphan.redisPid())).as("redis-server of the killed JVM").isEmpty();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (orphan.directory().toFile().exists() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            awaitRemoved(orphan.directory());
+            assertThat(orphan.directory()).doesNotExist();
+        } finally {
+            orphan.jvm().destroyForcibly();
+            alive(orphan.redisPid()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    @DisplayName("a JVM that exits without closing its redis-server stops it in its shutdown hook")
+    void shutdownHookEndsWhatWasLeftOpen() throws Exception {
+        Orphan orphan = startOrphan("--exit");
+        try {
+            assertThat(orphan.jvm().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(orphan.jvm().exitValue()).isZero();
+
+            assertThat(alive(orphan.redisPid())).as("stopped before the JVM ended").isEmpty();
+            assertThat(orphan.directory()).doesNotExist();
+        } finally {
+            orphan.jvm().destroyForcibly();
+            alive(orphan.redisPid()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    @DisplayName("a process its owner meant to close is still killed by the watchdog when the JVM ends without closing it")
+    void watchdogEndsWhatTheOwnerDidNotClose() throws Exception {
+        Orphan orphan = startOrphan("--closed-by-owner", "--exit");
+        try {
+            assertThat(orphan.jvm().waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            awaitGone(orphan.redisPid(), Duration.ofSeconds(10));
+            assertThat(alive(orphan.redisPid())).as("redis-server of the ended JVM").isEmpty();
+            awaitRemoved(orphan.directory());
             assertThat(orphan.directory()).doesNotExist();
         } finally {
             orphan.jvm().destroyForcibly();
