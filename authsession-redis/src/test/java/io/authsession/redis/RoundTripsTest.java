@@ -86,6 +86,8 @@ class RoundTripsTest {
 
     /** The commands this test's clients sent while {@code flow} ran, in order. */
     private List<String> commandsOf(String name, Runnable flow) throws InterruptedException {
+        // MONITOR lines arrive late: wait until what ran before (a login of the test's setup) has come through
+        awaitMarker("start-" + UUID.randomUUID());
         seen.clear();
         flow.run();
         awaitMarker("end-" + UUID.randomUUID());
