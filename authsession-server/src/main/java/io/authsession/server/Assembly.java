@@ -118,10 +118,11 @@ final class Assembly {
     private RedisSettings startDevRedis(RedisSettings configured) {
         DevRedis dev = DevRedis.start();
         closers.push(new Step("dev_redis", dev::close));
-        LOG.log(Level.INFO, () -> "event=dev_redis_started address=127.0.0.1:" + dev.port());
+        LOG.log(Level.INFO, () -> "event=dev_redis_started address=" + dev.host() + ":" + dev.port() + " pid="
+                + dev.pid());
         // Only the names carry over: credentials, TLS and database are the configured Redis's, not the dev one's.
         return RedisSettings.builder()
-                .host("127.0.0.1")
+                .host(dev.host())
                 .port(dev.port())
                 .keyPrefix(configured.keyPrefix())
                 .gatewaySessionKeyPrefix(configured.gatewaySessionKeyPrefix())

@@ -1,57 +1,38 @@
 package io.authsession.server;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import redis.embedded.RedisServer;
+import io.authsession.embedded.EmbeddedRedis;
 
-/** The embedded {@code redis-server} of {@code --dev}: a free loopback port, nothing persisted, no installation. */
+/**
+ * The embedded {@code redis-server} of {@code --dev}: a free loopback port, nothing persisted, no installation.
+ *
+ * <p>The server's shutdown sequence closes it after the listeners have drained, so the launcher's own JVM-exit hook
+ * is told to leave it alone; the launcher's watchdog still kills it when the JVM dies without closing it.
+ */
 final class DevRedis implements AutoCloseable {
-    private final RedisServer server;
-    private final int port;
+    private final EmbeddedRedis redis;
 
-    private DevRedis(RedisServer server, int port) {
-        this.server = server;
-        this.port = port;
+    private DevRedis(EmbeddedRedis redis) {
+        this.redis = redis;
     }
 
     static DevRedis start() {
-        IOException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            int port = freePort();
-            try {
-                RedisServer server = RedisServer.newRedisServer()
-                        .port(port)
-                        .setting("save \"\"")
-                        .setting("appendonly no")
-                        .build();
-                server.start();
-                return new DevRedis(server, port);
-            } catch (IOException e) {
-                last = e; // the port was probably taken between probing and binding: try another
-            }
-        }
-        throw new UncheckedIOException("could not start the embedded redis-server", last);
+        return new DevRedis(EmbeddedRedis.builder().closedByOwnerAtJvmExit().start());
+    }
+
+    String host() {
+        return redis.host();
     }
 
     int port() {
-        return port;
+        return redis.port();
+    }
+
+    long pid() {
+        return redis.pid();
     }
 
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        redis.close();
     }
 }

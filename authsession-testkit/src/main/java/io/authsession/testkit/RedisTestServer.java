@@ -1,27 +1,23 @@
 package io.authsession.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.authsession.embedded.EmbeddedRedis;
 import java.lang.System.Logger.Level;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
-import redis.embedded.RedisServer;
 
 /**
  * A real Redis server for tests, shared by every test of a JVM and stopped when the JVM exits.
  *
  * <p>Where it comes from, in this order: the URL in {@code AUTHSESSION_TEST_REDIS_URL} when set
  * ({@code redis://[user:password@]host:port}); a Testcontainers Redis when a Docker engine answers; otherwise an
- * embedded {@code redis-server} binary from the {@code embedded-redis} artifact on a free loopback port. The last
- * needs nothing but a JDK, so the suite passes on a fresh machine. Tests must isolate themselves with their own key
- * prefixes: the server is shared and never flushed.
+ * embedded {@code redis-server} ({@link EmbeddedRedis}) on a free loopback port. The last needs nothing but a JDK, so
+ * the suite passes on a fresh machine. Tests must isolate themselves with their own key prefixes: the server is shared
+ * and never flushed. For Redis Cluster and Sentinel see {@link RedisTestCluster} and {@link RedisTestSentinel}.
  */
 public final class RedisTestServer {
     /** The environment variable naming an external Redis to test against. */
@@ -122,38 +118,7 @@ public final class RedisTestServer {
     }
 
     private static RedisTestServer startEmbedded() {
-        IOException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            int port = freePort();
-            try {
-                RedisServer server = RedisServer.newRedisServer()
-                        .port(port)
-                        .setting("save \"\"")
-                        .setting("appendonly no")
-                        .build();
-                server.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(server), "embedded-redis-stop"));
-                return new RedisTestServer(URI.create("redis://127.0.0.1:" + port), Source.EMBEDDED);
-            } catch (IOException e) {
-                last = e; // most likely the port was taken between probing and binding: try another
-            }
-        }
-        throw new UncheckedIOException("could not start an embedded redis-server", Objects.requireNonNull(last));
-    }
-
-    private static void stopQuietly(RedisServer server) {
-        try {
-            server.stop();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "event=embedded_redis_stop_failed", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        EmbeddedRedis redis = EmbeddedRedis.start(); // stopped by the launcher when the JVM exits
+        return new RedisTestServer(URI.create("redis://" + redis.host() + ":" + redis.port()), Source.EMBEDDED);
     }
 }
