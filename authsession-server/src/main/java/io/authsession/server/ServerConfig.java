@@ -34,6 +34,7 @@ record ServerConfig(
         RedisSettings redis,
         Duration startupCheckTimeout,
         Duration shutdownTimeout,
+        int httpMaxConnections,
         boolean dev,
         Set<String> unknownVariables) {
 
@@ -63,6 +64,7 @@ record ServerConfig(
     static final String GATEWAY_SESSION_EVENTS_MAXLEN = "AUTHSESSION_GATEWAY_SESSION_EVENTS_MAXLEN";
     static final String STARTUP_CHECK_TIMEOUT = "AUTHSESSION_STARTUP_CHECK_TIMEOUT";
     static final String SHUTDOWN_TIMEOUT = "AUTHSESSION_SHUTDOWN_TIMEOUT";
+    static final String HTTP_MAX_CONNECTIONS = "AUTHSESSION_HTTP_MAX_CONNECTIONS";
 
     private static final Set<String> KNOWN = known(PUBLIC_HTTP_ADDR, INTERNAL_HTTP_ADDR, INTERNAL_API_TOKEN,
             CODE_HASH_KEY, CODE_HASH_KEY_PREVIOUS, CONFIRM_IDEMPOTENCY_WINDOW, CHALLENGE_EXPIRED_RETENTION,
@@ -70,7 +72,7 @@ record ServerConfig(
             MAIL_SERVICE_MODE, MAIL_SERVICE_BASE_URL, MAIL_SERVICE_REQUEST_TIMEOUT, REDIS_ADDR, REDIS_USERNAME,
             REDIS_PASSWORD, REDIS_DB, REDIS_TLS, REDIS_KEY_PREFIX, GATEWAY_SESSION_KEY_PREFIX,
             GATEWAY_SESSION_EVENTS_STREAM, GATEWAY_SESSION_EVENTS_MAXLEN, STARTUP_CHECK_TIMEOUT, SHUTDOWN_TIMEOUT,
-            "AUTHSESSION_TEST_REDIS_URL");
+            HTTP_MAX_CONNECTIONS, "AUTHSESSION_TEST_REDIS_URL");
 
     /** These names plus the runtime settings' environment variables, which {@link RuntimeSettings} owns. */
     private static Set<String> known(String... names) {
@@ -129,6 +131,8 @@ record ServerConfig(
                 read.redis(),
                 read.positiveDuration(STARTUP_CHECK_TIMEOUT, "5s"),
                 read.positiveDuration(SHUTDOWN_TIMEOUT, "10s"),
+                (int) read.number(HTTP_MAX_CONNECTIONS, Integer.toString(HttpLimits.DEFAULT_MAX_CONNECTIONS), 1,
+                        HttpLimits.MAX_MAX_CONNECTIONS),
                 dev,
                 unknownVariables(env));
     }
