@@ -24,6 +24,8 @@ final class Acceptor implements ChannelListener<AcceptingChannel<StreamConnectio
     private static final System.Logger LOG = System.getLogger("io.authsession.server.http");
     private static final byte[] REFUSAL = Responses.rawErrorResponse(503, "Service Unavailable", "service_unavailable",
             "too many open connections; retry later");
+    /** Refusals waiting for their IO thread, each holding a descriptor, before accepting pauses. */
+    private static final int MAX_PENDING_REFUSALS = 64;
 
     private final String listener;
     private final int maxConnections;
@@ -33,7 +35,6 @@ final class Acceptor implements ChannelListener<AcceptingChannel<StreamConnectio
     private final AtomicInteger count = new AtomicInteger();
     private final Object change = new Object();
     private volatile AcceptingChannel<StreamConnection> channel;
-    private static final int MAX_PENDING_REFUSALS = 64;
     private final AtomicInteger pendingRefusals = new AtomicInteger();
     /** Guards {@link #paused}: suspending and resuming are decided in one order, never crossed. */
     private final Object pause = new Object();

@@ -284,6 +284,15 @@ class HttpListenerTest {
     }
 
     @Test
+    @DisplayName("a request head over 16 KiB is 400 invalid_request in the envelope")
+    void headTooLarge() throws Exception {
+        int port = start(HttpLimits.DEFAULTS);
+        RawHttp.Response response = connect(port).exchange(get("/users/a", "X-Pad: " + "p".repeat(17 * 1024)));
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(errorCode(response)).isEqualTo("invalid_request");
+    }
+
+    @Test
     @DisplayName("a ';' in a path segment is part of the parameter (never a cut), and makes a literal segment unknown")
     void semicolons() throws Exception {
         int port = start(HttpLimits.DEFAULTS);
