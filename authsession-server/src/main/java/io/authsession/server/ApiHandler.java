@@ -5,64 +5,185 @@ import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.error.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Protocols;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import org.xnio.IoUtils;
 
 /**
- * Exception mapping, the internal bearer token, and one access log line per request, around a {@link Router}.
- * Runs on a worker thread in blocking mode. No body ever carries a stack trace or a dependency's error text.
+ * Everything between a parsed request head and the use case, for one listener: framing checks, the internal bearer
+ * token, routing, reading the body, the route's checks, exception mapping, and one access log line per request.
+ *
+ * <p>All of it runs on the IO thread and never blocks, up to the route's {@link Router.Work}, which alone is
+ * dispatched to the worker pool. So a request that needs no dependency (a malformed body, an unknown path, a wrong
+ * method, a body too large, a missing token) is answered at once even while every worker waits on a hung Redis or
+ * user service, and a body that arrives slowly holds no worker. No body ever carries a stack trace or a dependency's
+ * error text; no log line carries a device session id (only its keyed fingerprint).
  */
 final class ApiHandler implements HttpHandler {
     private static final System.Logger LOG = System.getLogger("io.authsession.server.http");
+    private static final byte[] NO_BODY = new byte[0];
+    private static final String SESSION_ID = "device_session_id";
 
     private final String listener;
     private final Router router;
     private final Optional<byte[]> tokenDigest;
+    private final Function<String, String> fingerprinter;
+    private final Duration readTimeout;
 
-    ApiHandler(String listener, Router router, Optional<String> bearerToken) {
-        this.listener = listener;
-        this.router = router;
+    /**
+     * @param fingerprinter turns a device session id into what the access log may show
+     *     ({@code CodeHashKey::fingerprintOf})
+     * @param readTimeout how long a request body may take to arrive
+     */
+    ApiHandler(String listener, Router router, Optional<String> bearerToken, Function<String, String> fingerprinter,
+            Duration readTimeout) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.router = Objects.requireNonNull(router, "router");
         this.tokenDigest = bearerToken.map(ApiHandler::sha256);
+        this.fingerprinter = Objects.requireNonNull(fingerprinter, "fingerprinter");
+        this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
+    }
+
+    /** What the access line of one request says, filled in as the request goes. */
+    private static final class Trace {
+        final long started = System.nanoTime();
+        volatile String route = "-";
+        volatile String fingerprint;
+        volatile String outcome;
+        volatile boolean bodyRead;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        long started = System.nanoTime();
-        exchange.startBlocking();
+        Trace trace = new Trace();
+        exchange.addExchangeCompleteListener((completed, next) -> {
+            if (completed.isResponseStarted()) {
+                accessLog(completed, trace);
+            } else {
+                // Ended without an answer: the connection closed under the request. Undertow closes it before it
+                // reports why (a client gone, a broken chunk), so the line waits for the report to be handled.
+                deferAccessLog(completed, trace);
+            }
+            next.proceed();
+        });
         try {
+            checkFraming(exchange);
             authorize(exchange);
-            router.route(exchange);
-        } catch (HttpError e) {
-            answer(exchange, e.status(), e.code(), e.getMessage(), e.headers());
-        } catch (DependencyUnavailableException e) {
-            LOG.log(Level.WARNING, () -> "event=dependency_unavailable listener=" + listener + " path="
-                    + exchange.getRequestPath() + " dependency=" + e.dependency() + " error=\""
-                    + LogFormat.oneLine(e) + "\"");
-            answer(exchange, 503, ErrorCode.SERVICE_UNAVAILABLE.wireName(),
-                    "a dependency is unavailable; retry later", Map.of());
-        } catch (AuthSessionException e) {
-            answer(exchange, Responses.status(e.code()), e.code().wireName(), e.getMessage(), Map.of());
-        } catch (Exception | Error e) {
-            LOG.log(Level.ERROR, "event=internal_error listener=" + listener + " path=" + exchange.getRequestPath(), e);
-            answer(exchange, 500, "internal_error", "internal error", Map.of());
-        } finally {
-            int status = exchange.getStatusCode();
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            LOG.log(Level.INFO, () -> "event=http_request listener=" + listener + " method="
-                    + exchange.getRequestMethod() + " path=" + exchange.getRequestPath() + " status=" + status
-                    + " duration_ms=" + millis);
+            Router.Match match;
+            try {
+                match = router.match(exchange);
+            } catch (HttpError e) {
+                if (e.status() == 405) {
+                    trace.route = router.templateOf(exchange).orElse("-");
+                }
+                throw e;
+            }
+            trace.route = match.template();
+            int session = match.names().indexOf(SESSION_ID);
+            if (session >= 0) {
+                trace.fingerprint = fingerprinter.apply(match.params().get(session));
+            }
+            if (hasBody(exchange)) {
+                BodyReader.read(exchange, readTimeout, (ex, body) -> prepare(ex, trace, match, body),
+                        (ex, failure, cause) -> bodyFailed(ex, trace, failure, cause));
+            } else {
+                prepare(exchange, trace, match, NO_BODY);
+            }
+        } catch (Throwable e) {
+            fail(exchange, trace, e);
         }
+    }
+
+    /** The route's checks, still on the IO thread; then the work goes to a worker. */
+    private void prepare(HttpServerExchange exchange, Trace trace, Router.Match match, byte[] body) {
+        trace.bodyRead = true;
+        try {
+            Router.Work work = match.route().prepare(new Router.Request(exchange, match.params(), body));
+            exchange.dispatch((HttpHandler) dispatched -> {
+                try {
+                    work.run(dispatched);
+                } catch (Throwable e) {
+                    fail(dispatched, trace, e);
+                }
+            });
+        } catch (Throwable e) {
+            fail(exchange, trace, e);
+        }
+    }
+
+    private void bodyFailed(HttpServerExchange exchange, Trace trace, BodyReader.Failure failure, IOException cause) {
+        switch (failure) {
+            case TOO_LARGE -> fail(exchange, trace, HttpError.requestTooLarge(Requests.MAX_BODY_BYTES));
+            case TIMED_OUT -> fail(exchange, trace, HttpError.requestTimeout(readTimeout));
+            case MALFORMED -> {
+                if (exchange.getConnection().isOpen()) {
+                    fail(exchange, trace, HttpError.malformed("body: the chunked encoding is not valid"));
+                } else {
+                    // Undertow drops the connection on a chunk it cannot decode, before anyone could answer.
+                    trace.outcome = "malformed_body";
+                }
+            }
+            case CLIENT_GONE -> {
+                // Nobody is left to answer; a client error, logged as the access line only.
+                trace.outcome = "client_closed";
+                IoUtils.safeClose(exchange.getConnection());
+            }
+        }
+    }
+
+    /**
+     * Refuses what Undertow lets through but a server must not guess at (RFC 9112 §6): another protocol version, a
+     * transfer coding other than {@code chunked}, a {@code Content-Length} that is not one number. (Undertow checks
+     * {@code Host} itself; {@link ParseFailureConduit} puts the envelope on its answer.)
+     */
+    private static void checkFraming(HttpServerExchange exchange) {
+        HttpString protocol = exchange.getProtocol();
+        boolean http11 = protocol.equals(Protocols.HTTP_1_1);
+        if (!http11 && !protocol.equals(Protocols.HTTP_1_0)) {
+            throw HttpError.malformed("only HTTP/1.1 and HTTP/1.0 are served");
+        }
+        HeaderMap headers = exchange.getRequestHeaders();
+        HeaderValues encoding = headers.get(Headers.TRANSFER_ENCODING);
+        HeaderValues length = headers.get(Headers.CONTENT_LENGTH);
+        if (encoding != null) {
+            if (!http11 || length != null || encoding.size() != 1 || !encoding.getFirst().strip().equalsIgnoreCase("chunked")) {
+                throw HttpError.malformed("Transfer-Encoding: only chunked is accepted, alone, in HTTP/1.1");
+            }
+        }
+        if (length != null) {
+            if (length.size() != 1 || !length.getFirst().matches("[0-9]{1,18}")) {
+                throw HttpError.malformed("Content-Length: must be one decimal number");
+            }
+            if (Long.parseLong(length.getFirst()) > Requests.MAX_BODY_BYTES) {
+                throw HttpError.requestTooLarge(Requests.MAX_BODY_BYTES);
+            }
+        }
+    }
+
+    private static boolean hasBody(HttpServerExchange exchange) {
+        HeaderMap headers = exchange.getRequestHeaders();
+        String length = headers.getFirst(Headers.CONTENT_LENGTH);
+        return headers.contains(Headers.TRANSFER_ENCODING) || length != null && Long.parseLong(length) > 0;
     }
 
     private void authorize(HttpServerExchange exchange) {
         if (tokenDigest.isEmpty()) {
             return;
         }
-        String header = exchange.getRequestHeaders().getFirst(io.undertow.util.Headers.AUTHORIZATION);
+        String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
         String scheme = "Bearer ";
         // The scheme is case-insensitive (RFC 7235); the token is compared as digests of one length, in constant time.
         if (header == null || !header.regionMatches(true, 0, scheme, 0, scheme.length())
@@ -71,13 +192,76 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private static void answer(HttpServerExchange exchange, int status, String code, String message,
-            Map<String, String> headers) {
-        if (exchange.isResponseStarted()) {
-            exchange.endExchange();
+    /** Maps a failure to its answer; runs on the IO thread or on a worker. */
+    private void fail(HttpServerExchange exchange, Trace trace, Throwable e) {
+        if (e instanceof HttpError http) {
+            answer(exchange, trace, http.status(), http.code(), http.getMessage(), http.headers(), http.closeConnection());
+        } else if (e instanceof DependencyUnavailableException unavailable) {
+            LOG.log(Level.WARNING, () -> "event=dependency_unavailable listener=" + listener + " route=" + trace.route
+                    + " dependency=" + unavailable.dependency() + " error=\"" + LogFormat.oneLine(unavailable) + "\"");
+            answer(exchange, trace, 503, ErrorCode.SERVICE_UNAVAILABLE.wireName(),
+                    "a dependency is unavailable; retry later", Map.of(), false);
+        } else if (e instanceof AuthSessionException refused) {
+            answer(exchange, trace, Responses.status(refused.code()), refused.code().wireName(), refused.getMessage(),
+                    Map.of(), false);
+        } else {
+            LOG.log(Level.ERROR, "event=internal_error listener=" + listener + " route=" + trace.route, e);
+            answer(exchange, trace, 500, "internal_error", "internal error", Map.of(), false);
+        }
+    }
+
+    private static void answer(HttpServerExchange exchange, Trace trace, int status, String code, String message,
+            Map<String, String> headers, boolean close) {
+        if (!exchange.getConnection().isOpen()) {
             return;
         }
+        if (exchange.isResponseStarted()) {
+            trace.outcome = "answer_failed";
+            IoUtils.safeClose(exchange.getConnection());
+            return;
+        }
+        if (close || !trace.bodyRead && hasBodySafely(exchange)) {
+            // The rest of the request was not read: closing beats reading an unbounded body to keep the connection.
+            exchange.setPersistent(false);
+        }
         Responses.error(exchange, status, code, message, headers);
+    }
+
+    private static boolean hasBodySafely(HttpServerExchange exchange) {
+        try {
+            return hasBody(exchange);
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    private void deferAccessLog(HttpServerExchange exchange, Trace trace) {
+        long ended = System.nanoTime();
+        Runnable line = () -> {
+            if (trace.outcome == null) {
+                trace.outcome = "connection_closed";
+            }
+            accessLog(exchange, trace, ended);
+        };
+        try {
+            exchange.getIoThread().execute(line);
+        } catch (RuntimeException e) {
+            // the IO thread is stopping
+            line.run();
+        }
+    }
+
+    private void accessLog(HttpServerExchange exchange, Trace trace) {
+        accessLog(exchange, trace, System.nanoTime());
+    }
+
+    private void accessLog(HttpServerExchange exchange, Trace trace, long ended) {
+        long millis = (ended - trace.started) / 1_000_000;
+        String status = trace.outcome == null ? Integer.toString(exchange.getStatusCode()) : "-";
+        LOG.log(Level.INFO, () -> "event=http_request listener=" + listener + " method=" + exchange.getRequestMethod()
+                + " route=" + trace.route + (trace.fingerprint == null ? "" : " session_fingerprint=" + trace.fingerprint)
+                + " status=" + status + (trace.outcome == null ? "" : " outcome=" + trace.outcome)
+                + " duration_ms=" + millis);
     }
 
     private static byte[] sha256(String text) {

@@ -1,6 +1,7 @@
 package io.authsession.server;
 
 import io.authsession.core.AuthSession;
+import io.authsession.core.CodeHashKey;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -90,10 +91,12 @@ final class AuthSessionServer implements AutoCloseable {
         }
 
         AuthSession auth = assembly.auth();
-        publicListener = listen("public", config.publicAddress(), new ApiHandler("public", PublicApi.router(auth),
-                Optional.empty()));
-        internalListener = listen("internal", config.internalAddress(), new ApiHandler("internal",
-                InternalApi.router(auth), config.internalApiToken()));
+        CodeHashKey codeHashKey = assembly.codeHashKey();
+        HttpLimits limits = httpLimits();
+        publicListener = listen("public", config.publicAddress(), limits, new ApiHandler("public",
+                PublicApi.router(auth), Optional.empty(), codeHashKey::fingerprintOf, limits.readTimeout()));
+        internalListener = listen("internal", config.internalAddress(), limits, new ApiHandler("internal",
+                InternalApi.router(auth), config.internalApiToken(), codeHashKey::fingerprintOf, limits.readTimeout()));
         if (config.internalApiToken().isEmpty()) {
             LOG.log(Level.WARNING, () -> "event=internal_api_open warning=\"" + ServerConfig.INTERNAL_API_TOKEN
                     + " is not set: the internal listener answers without authentication; keep it on a trusted network\"");
@@ -123,9 +126,24 @@ final class AuthSessionServer implements AutoCloseable {
         }
     }
 
-    private HttpListener listen(String name, ListenAddress address, ApiHandler handler) throws StartupException {
+    /** The connection cap of each listener, lowered when the process may not open that many descriptors. */
+    private HttpLimits httpLimits() {
+        HttpLimits wanted = HttpLimits.DEFAULTS.withMaxConnections(config.httpMaxConnections());
+        java.util.OptionalLong descriptors = HttpLimits.processFileDescriptorLimit();
+        HttpLimits limits = wanted.fitTo(descriptors, 2);
+        if (limits.maxConnections() < wanted.maxConnections()) {
+            LOG.log(Level.WARNING, () -> "event=http_max_connections_lowered variable=" + ServerConfig.HTTP_MAX_CONNECTIONS
+                    + " wanted=" + wanted.maxConnections() + " using=" + limits.maxConnections() + " max_open_files="
+                    + descriptors.getAsLong() + " warning=\"two listeners at the cap must leave "
+                    + HttpLimits.RESERVED_FILE_DESCRIPTORS + " file descriptors free; raise ulimit -n\"");
+        }
+        return limits;
+    }
+
+    private HttpListener listen(String name, ListenAddress address, HttpLimits limits, ApiHandler handler)
+            throws StartupException {
         try {
-            HttpListener listener = HttpListener.start(name, address, handler);
+            HttpListener listener = HttpListener.start(name, address, limits, handler);
             listeners.add(listener);
             return listener;
         } catch (RuntimeException e) {

@@ -9,13 +9,18 @@ import io.authsession.core.error.AuthSessionException;
 import io.authsession.core.error.ErrorCode;
 import io.authsession.core.wire.DeviceSessionJson;
 import io.undertow.server.HttpServerExchange;
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The internal listener's routes (CONTRACT §3). Sessions are written by the same code as the gateway snapshot. */
+/**
+ * The internal listener's routes (CONTRACT §3). Sessions are written by the same code as the gateway snapshot. Each
+ * validates its request (path parameters are checked by the {@link Router}) before it takes a worker.
+ */
 final class InternalApi {
+    /** CONTRACT §3; the facade checks it too, this answers a bad reason without a worker. */
+    private static final int MAX_REASON_LENGTH = 256;
+
     private final AuthSession auth;
 
     private InternalApi(AuthSession auth) {
@@ -33,48 +38,69 @@ final class InternalApi {
                 .add("POST", "/api/v1/internal/users/{user_id}/block", api::block);
     }
 
-    private void listSessions(HttpServerExchange exchange, List<String> params) {
-        String userId = params.get(0);
-        Optional<SessionStatus> status = Optional.ofNullable(Requests.query(exchange).get("status")).map(value -> {
+    private Router.Work listSessions(Router.Request request) {
+        String userId = request.param(0);
+        Optional<SessionStatus> status = Optional.ofNullable(request.query().get("status")).map(value -> {
             try {
                 return SessionStatus.fromWireName(value);
             } catch (IllegalArgumentException e) {
                 throw AuthSessionException.invalidRequest("status", "must be active, revoked or expired");
             }
         });
-        List<DeviceSession> sessions = auth.listSessions(userId, status);
-        String body = "{\"user_id\":" + new JsonPrimitive(userId) + ",\"sessions\":["
-                + sessions.stream().map(DeviceSessionJson::write).collect(Collectors.joining(",")) + "]}";
-        Responses.json(exchange, 200, body);
+        return exchange -> {
+            List<DeviceSession> sessions = auth.listSessions(userId, status);
+            String body = "{\"user_id\":" + new JsonPrimitive(userId) + ",\"sessions\":["
+                    + sessions.stream().map(DeviceSessionJson::write).collect(Collectors.joining(",")) + "]}";
+            Responses.json(exchange, 200, body);
+        };
     }
 
-    private void getSession(HttpServerExchange exchange, List<String> params) {
-        DeviceSession session = auth.findSession(params.get(0))
-                .orElseThrow(() -> new AuthSessionException(ErrorCode.SESSION_NOT_FOUND, "no such device session"));
-        Responses.json(exchange, 200, DeviceSessionJson.write(session));
+    private Router.Work getSession(Router.Request request) {
+        String sessionId = request.param(0);
+        return exchange -> {
+            DeviceSession session = auth.findSession(sessionId)
+                    .orElseThrow(() -> new AuthSessionException(ErrorCode.SESSION_NOT_FOUND, "no such device session"));
+            Responses.json(exchange, 200, DeviceSessionJson.write(session));
+        };
     }
 
-    private void revokeSession(HttpServerExchange exchange, List<String> params) throws IOException {
-        Optional<String> reason = reason(exchange);
-        Responses.json(exchange, 200, DeviceSessionJson.write(auth.revokeSession(params.get(0), reason)));
+    private Router.Work revokeSession(Router.Request request) {
+        String sessionId = request.param(0);
+        Optional<String> reason = reason(request);
+        return exchange -> Responses.json(exchange, 200, DeviceSessionJson.write(auth.revokeSession(sessionId, reason)));
     }
 
-    private void extendSession(HttpServerExchange exchange, List<String> params) {
-        Responses.json(exchange, 200, DeviceSessionJson.write(auth.extendSession(params.get(0))));
+    private Router.Work extendSession(Router.Request request) {
+        String sessionId = request.param(0);
+        return exchange -> Responses.json(exchange, 200, DeviceSessionJson.write(auth.extendSession(sessionId)));
     }
 
-    private void revokeAll(HttpServerExchange exchange, List<String> params) throws IOException {
-        Optional<String> reason = reason(exchange);
-        revokedCount(exchange, params.get(0), auth.revokeAllSessions(params.get(0), reason));
+    private Router.Work revokeAll(Router.Request request) {
+        String userId = request.param(0);
+        Optional<String> reason = reason(request);
+        return exchange -> revokedCount(exchange, userId, auth.revokeAllSessions(userId, reason));
     }
 
-    private void block(HttpServerExchange exchange, List<String> params) throws IOException {
-        Optional<String> reason = reason(exchange);
-        revokedCount(exchange, params.get(0), auth.blockUser(params.get(0), reason));
+    private Router.Work block(Router.Request request) {
+        String userId = request.param(0);
+        Optional<String> reason = reason(request);
+        return exchange -> revokedCount(exchange, userId, auth.blockUser(userId, reason));
     }
 
-    private static Optional<String> reason(HttpServerExchange exchange) throws IOException {
-        return Requests.optionalObject(exchange).flatMap(body -> Requests.optionalString(body, "reason"));
+    private static Optional<String> reason(Router.Request request) {
+        Optional<String> reason = request.optionalObject().flatMap(body -> Requests.optionalString(body, "reason"));
+        reason.ifPresent(why -> {
+            if (why.isEmpty()) {
+                throw AuthSessionException.invalidRequest("reason", "must not be empty (leave it out for the default)");
+            }
+            if (why.length() > MAX_REASON_LENGTH) {
+                throw AuthSessionException.invalidRequest("reason", "must be at most " + MAX_REASON_LENGTH + " characters");
+            }
+            if (why.chars().anyMatch(Character::isISOControl)) {
+                throw AuthSessionException.invalidRequest("reason", "must not contain control characters");
+            }
+        });
+        return reason;
     }
 
     private static void revokedCount(HttpServerExchange exchange, String userId, int count) {

@@ -9,10 +9,8 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.authsession.core.error.AuthSessionException;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -22,15 +20,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads request bodies (bounded, strict JSON objects), fields, query parameters and path segments. */
+/** Parses request bodies (strict JSON objects), fields, query parameters and path segments. Never blocks. */
 final class Requests {
     static final int MAX_BODY_BYTES = 16 * 1024;
 
     private Requests() {}
 
     /** The body as a JSON object; empty when there is no body. Anything else than an object is invalid. */
-    static Optional<JsonObject> optionalObject(HttpServerExchange exchange) throws IOException {
-        byte[] body = readBody(exchange);
+    static Optional<JsonObject> optionalObject(byte[] body) {
         if (body.length == 0) {
             return Optional.empty();
         }
@@ -61,8 +58,8 @@ final class Requests {
     }
 
     /** The body as a JSON object, which must be there. */
-    static JsonObject requiredObject(HttpServerExchange exchange) throws IOException {
-        return optionalObject(exchange).orElseThrow(() -> AuthSessionException.invalidRequest("body", "must be a JSON object"));
+    static JsonObject requiredObject(byte[] body) {
+        return optionalObject(body).orElseThrow(() -> AuthSessionException.invalidRequest("body", "must be a JSON object"));
     }
 
     /** A string field; absent and {@code null} are both absent. */
@@ -98,12 +95,8 @@ final class Requests {
         return query;
     }
 
-    /** Percent-decodes one path segment as UTF-8 ({@code +} stays {@code +} in paths). */
-    static String decodeComponent(String raw) {
-        return decodeComponent("path", raw);
-    }
-
-    private static String decodeComponent(String part, String raw) {
+    /** Percent-decodes one path segment as UTF-8 ({@code +} stays {@code +} in paths); errors name {@code part}. */
+    static String decodeComponent(String part, String raw) {
         if (raw.indexOf('%') < 0) {
             return raw;
         }
@@ -128,27 +121,6 @@ final class Requests {
         }
         return decodeUtf8(bytes.toByteArray())
                 .orElseThrow(() -> AuthSessionException.invalidRequest(part, "is not percent-encoded UTF-8"));
-    }
-
-    private static byte[] readBody(HttpServerExchange exchange) throws IOException {
-        long declared = exchange.getRequestContentLength();
-        if (declared > MAX_BODY_BYTES) {
-            throw HttpError.requestTooLarge(MAX_BODY_BYTES);
-        }
-        if (declared == 0 || (declared < 0 && !exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING))) {
-            return new byte[0];
-        }
-        InputStream in = exchange.getInputStream();
-        byte[] buffer = new byte[MAX_BODY_BYTES + 1];
-        int length = 0;
-        int read;
-        while (length < buffer.length && (read = in.read(buffer, length, buffer.length - length)) > 0) {
-            length += read;
-        }
-        if (length > MAX_BODY_BYTES) {
-            throw HttpError.requestTooLarge(MAX_BODY_BYTES);
-        }
-        return java.util.Arrays.copyOf(buffer, length);
     }
 
     private static Optional<String> decodeUtf8(byte[] bytes) {

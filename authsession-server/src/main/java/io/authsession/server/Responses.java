@@ -24,12 +24,33 @@ final class Responses {
 
     static void error(HttpServerExchange exchange, int status, String code, String message, Map<String, String> headers) {
         headers.forEach((name, value) -> exchange.getResponseHeaders().put(HttpString.tryFromString(name), value));
+        json(exchange, status, envelope(code, message));
+    }
+
+    static String envelope(String code, String message) {
         JsonObject error = new JsonObject();
         error.addProperty("code", code);
         error.addProperty("message", message);
         JsonObject envelope = new JsonObject();
         envelope.add("error", error);
-        json(exchange, status, envelope.toString());
+        return envelope.toString();
+    }
+
+    /**
+     * A whole HTTP/1.1 error answer as bytes, for the places that write to a connection without an exchange (a
+     * refused connection, a request Undertow could not parse): the same headers and envelope, then the close.
+     */
+    static byte[] rawErrorResponse(int status, String reason, String code, String message) {
+        byte[] body = envelope(code, message).getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + " " + reason + "\r\n"
+                + "Content-Type: " + JSON + "\r\n"
+                + "Cache-Control: no-store\r\n"
+                + "Connection: close\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+        System.arraycopy(body, 0, all, headBytes.length, body.length);
+        return all;
     }
 
     /** The HTTP status of a use-case error code (CONTRACT §9). */

@@ -38,6 +38,7 @@ record ServerConfig(
         RedisSettings redis,
         Duration startupCheckTimeout,
         Duration shutdownTimeout,
+        int httpMaxConnections,
         boolean dev,
         Set<String> unknownVariables) {
 
@@ -67,6 +68,7 @@ record ServerConfig(
     static final String GATEWAY_SESSION_EVENTS_MAXLEN = "AUTHSESSION_GATEWAY_SESSION_EVENTS_MAXLEN";
     static final String STARTUP_CHECK_TIMEOUT = "AUTHSESSION_STARTUP_CHECK_TIMEOUT";
     static final String SHUTDOWN_TIMEOUT = "AUTHSESSION_SHUTDOWN_TIMEOUT";
+    static final String HTTP_MAX_CONNECTIONS = "AUTHSESSION_HTTP_MAX_CONNECTIONS";
 
     static final String REDIS_CONNECT_TIMEOUT = "AUTHSESSION_REDIS_CONNECT_TIMEOUT";
     static final String REDIS_SOCKET_TIMEOUT = "AUTHSESSION_REDIS_SOCKET_TIMEOUT";
@@ -92,7 +94,7 @@ record ServerConfig(
             MAIL_SERVICE_MODE, MAIL_SERVICE_BASE_URL, MAIL_SERVICE_REQUEST_TIMEOUT, REDIS_ADDR, REDIS_USERNAME,
             REDIS_PASSWORD, REDIS_DB, REDIS_TLS, REDIS_KEY_PREFIX, GATEWAY_SESSION_KEY_PREFIX,
             GATEWAY_SESSION_EVENTS_STREAM, GATEWAY_SESSION_EVENTS_MAXLEN, REDIS_CONNECT_TIMEOUT, REDIS_SOCKET_TIMEOUT,
-            REDIS_POOL_SIZE, REDIS_POOL_MAX_WAIT, STARTUP_CHECK_TIMEOUT, SHUTDOWN_TIMEOUT,
+            REDIS_POOL_SIZE, REDIS_POOL_MAX_WAIT, STARTUP_CHECK_TIMEOUT, SHUTDOWN_TIMEOUT, HTTP_MAX_CONNECTIONS,
             "AUTHSESSION_TEST_REDIS_URL");
 
     private static Map<Setting, String> runtimeDefaultVariables() {
@@ -151,6 +153,8 @@ record ServerConfig(
                 read.redis(),
                 read.positiveDuration(STARTUP_CHECK_TIMEOUT, "5s"),
                 read.positiveDuration(SHUTDOWN_TIMEOUT, "10s"),
+                (int) read.number(HTTP_MAX_CONNECTIONS, Integer.toString(HttpLimits.DEFAULT_MAX_CONNECTIONS), 1,
+                        HttpLimits.MAX_MAX_CONNECTIONS),
                 dev,
                 unknownVariables(env));
     }

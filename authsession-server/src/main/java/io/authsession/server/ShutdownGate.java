@@ -2,44 +2,56 @@ package io.authsession.server;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The outermost handler: counts requests in flight, hands each to a worker thread (the handlers block on Redis and
- * HTTP), and once closed answers new requests with 503 and {@code Connection: close} while the ones in flight finish.
+ * The outermost handler, on the IO thread: counts requests in flight and, once closed, makes every answer the last
+ * one of its connection ({@code Connection: close}, the in-flight ones included) and answers new requests with 503,
+ * so that no kept-alive client sends another request into a connection about to close.
  */
 final class ShutdownGate implements HttpHandler {
+    private static final System.Logger LOG = System.getLogger("io.authsession.server.http");
+
+    private final String listener;
     private final HttpHandler next;
     private final AtomicLong inFlight = new AtomicLong();
     private final Object idle = new Object();
     private volatile boolean closed;
 
-    ShutdownGate(HttpHandler next) {
+    ShutdownGate(String listener, HttpHandler next) {
+        this.listener = listener;
         this.next = next;
     }
 
     @Override
-    public void handleRequest(HttpServerExchange exchange) {
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
         // Count first, then look at the gate: a request either sees it closed or is seen by awaitIdle().
         inFlight.incrementAndGet();
-        if (closed) {
-            finished();
-            exchange.getResponseHeaders().put(Headers.CONNECTION, "close");
-            exchange.setPersistent(false);
-            Responses.error(exchange, 503, "service_unavailable", "the service is shutting down; retry", Map.of());
-            return;
-        }
         exchange.addExchangeCompleteListener((completed, nextListener) -> {
             finished();
             nextListener.proceed();
         });
-        exchange.dispatch(next);
+        // Decided when the answer is committed, not when the request arrived: a request in flight when the drain
+        // begins still closes its connection after answering.
+        exchange.addResponseCommitListener(committing -> {
+            if (closed) {
+                committing.setPersistent(false);
+            }
+        });
+        if (closed) {
+            exchange.setPersistent(false);
+            LOG.log(Level.INFO, () -> "event=http_request listener=" + listener + " method="
+                    + exchange.getRequestMethod() + " route=- status=503 outcome=draining duration_ms=0");
+            Responses.error(exchange, 503, "service_unavailable", "the service is shutting down; retry", Map.of());
+            return;
+        }
+        next.handleRequest(exchange);
     }
 
-    /** Stops taking new requests. */
+    /** From now on every answer closes its connection, and new requests are refused. */
     void close() {
         closed = true;
     }

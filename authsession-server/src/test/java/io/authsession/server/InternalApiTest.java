@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.authsession.core.CodeHashKey;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -93,9 +94,11 @@ class InternalApiTest {
             assertThat(json(encoded).get("user_id").getAsString()).isEqualTo("team/a b+");
             assertThat(list("u".repeat(129), "").statusCode()).isEqualTo(400);
             assertThat(errorCode(list("a%01b", ""))).isEqualTo("invalid_request");
-            // A broken escape is refused by Undertow's HTTP parser, before any handler: a bare 400 (docs/api.md).
+            // A broken escape is refused by Undertow's HTTP parser, before any handler, and still gets the envelope.
             assertThat(t.raw(t.server.internalAddress().getPort(), "GET", "/api/v1/internal/users/a%zzb/sessions"))
-                    .startsWith("HTTP/1.1 400");
+                    .startsWith("HTTP/1.1 400").contains("\"code\":\"invalid_request\"");
+            assertThat(t.raw(t.server.internalAddress().getPort(), "GET", "/api/v1/internal/users/a/sessions?status=%zz"))
+                    .startsWith("HTTP/1.1 400").contains("\"code\":\"invalid_request\"");
             assertThat(errorCode(list("a%C3%28b", ""))).isEqualTo("invalid_request");
             assertThat(list("", "").statusCode()).isEqualTo(400);
         }
@@ -268,6 +271,68 @@ class InternalApiTest {
             HttpResponse<String> response = t.post(t.internalUrl(url), "{\"reason\":\"password_reset\"}");
             assertThat(response.body()).isEqualTo("{\"user_id\":\"" + userId + "\",\"revoked_count\":2}");
             assertThat(json(t.post(t.internalUrl(url), "")).get("revoked_count").getAsInt()).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("identity: a path parameter is taken whole, never cut at ';'")
+    class Identity {
+        @Test
+        @DisplayName("revoke-all for 'u;x' revokes nothing of u")
+        void revokeAll() throws Exception {
+            JsonObject login = t.login("a@example.com");
+            String userId = login.get("user_id").getAsString();
+            HttpResponse<String> response = t.post(t.internalUrl("/api/v1/internal/users/" + userId
+                    + ";x/sessions/revoke-all"), "");
+            assertThat(response.body()).isEqualTo("{\"user_id\":\"" + userId + ";x\",\"revoked_count\":0}");
+            assertThat(t.gatewaySnapshot(login.get("device_session_id").getAsString())).contains("\"status\":\"active\"");
+        }
+
+        @Test
+        @DisplayName("blocking 'u;x' asks the user service about 'u;x' (unknown: 404) and leaves u alone")
+        void block() throws Exception {
+            JsonObject login = t.login("a@example.com");
+            String userId = login.get("user_id").getAsString();
+            HttpResponse<String> response = t.post(t.internalUrl("/api/v1/internal/users/" + userId + ";x/block"), "");
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(errorCode(response)).isEqualTo("user_not_found");
+            assertThat(t.services.users.isBlocked(userId)).isFalse();
+        }
+
+        @Test
+        @DisplayName("revoking 's;x' is 404 and leaves session s active")
+        void revoke() throws Exception {
+            String sessionId = t.login("a@example.com").get("device_session_id").getAsString();
+            HttpResponse<String> response = t.post(t.internalUrl("/api/v1/internal/sessions/" + sessionId + ";x/revoke"),
+                    "");
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(errorCode(response)).isEqualTo("session_not_found");
+            assertThat(t.gatewaySnapshot(sessionId)).contains("\"status\":\"active\"");
+        }
+
+        @Test
+        @DisplayName("the access log shows the route template and the keyed fingerprint of a session id, never the id")
+        void accessLog() throws Exception {
+            String sessionId = t.login("a@example.com").get("device_session_id").getAsString();
+            String fingerprint = CodeHashKey.fromBase64(t.environment().get("AUTHSESSION_CODE_HASH_KEY"))
+                    .fingerprintOf(sessionId);
+            try (LogCapture logs = new LogCapture()) {
+                assertThat(t.post(t.internalUrl("/api/v1/internal/sessions/" + sessionId + "/revoke"), "")
+                        .statusCode()).isEqualTo(200);
+                assertThat(t.get(t.internalUrl("/api/v1/internal/sessions/" + sessionId)).statusCode()).isEqualTo(200);
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (logs.lines().stream().filter(line -> line.contains("event=http_request")).count() < 2
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(logs.lines()).filteredOn(line -> line.contains("event=http_request"))
+                        .hasSize(2)
+                        .anyMatch(line -> line.contains("route=/api/v1/internal/sessions/{device_session_id}/revoke"
+                                + " session_fingerprint=" + fingerprint + " status=200"))
+                        .anyMatch(line -> line.contains("route=/api/v1/internal/sessions/{device_session_id}"
+                                + " session_fingerprint=" + fingerprint + " status=200"));
+                assertThat(logs.lines()).noneMatch(line -> line.contains(sessionId));
+            }
         }
     }
 

@@ -72,7 +72,9 @@ class PackagedJarIT {
             assertThat(server.stdout()).anyMatch(line -> line.contains("public HTTP listener stopped"));
             assertThat(server.stdout()).filteredOn(line -> line.contains(" WARN ") || line.contains(" ERROR "))
                     .allMatch(line -> line.contains("event=dev_mode") || line.contains("event=code_hash_key_generated")
-                            || line.contains("event=stub_mode") || line.contains("event=internal_api_open"));
+                            || line.contains("event=stub_mode") || line.contains("event=internal_api_open")
+                            // on a host whose ulimit -n is below what two full listeners need
+                            || line.contains("event=http_max_connections_lowered"));
             assertThat(server.stderr()).isEmpty();
             assertThat(Files.size(JAR)).isPositive();
         }

@@ -34,6 +34,7 @@ class ServerConfigTest {
         assertThat(config.redis().gatewayEventsMaxLength()).isEqualTo(100_000);
         assertThat(config.startupCheckTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.httpMaxConnections()).isEqualTo(1000);
     }
 
     @Test
@@ -59,8 +60,10 @@ class ServerConfigTest {
         env.put("AUTHSESSION_REDIS_KEY_PREFIX", "as:");
         env.put("AUTHSESSION_GATEWAY_SESSION_EVENTS_MAXLEN", "500");
         env.put("AUTHSESSION_CHALLENGE_TTL", "5m");
+        env.put("AUTHSESSION_HTTP_MAX_CONNECTIONS", "250");
         env.put("AUTHSESSION_TYPO_VARIABLE", "x");
         ServerConfig config = ServerConfig.fromEnvironment(env, false);
+        assertThat(config.httpMaxConnections()).isEqualTo(250);
         assertThat(config.internalAddress()).isEqualTo(new ListenAddress("::1", 9091));
         assertThat(config.codeHashKey()).isPresent();
         assertThat(config.previousCodeHashKey()).isPresent();
@@ -111,6 +114,9 @@ class ServerConfigTest {
         "AUTHSESSION_SHUTDOWN_TIMEOUT          | 3000000h         | too long",
         "AUTHSESSION_CHALLENGE_TTL             | 0.5ns            | finer than a nanosecond",
         "AUTHSESSION_REDIS_DB                  | 9999999999       | must be at most 2147483647",
+        "AUTHSESSION_HTTP_MAX_CONNECTIONS      | 0                | must be at least 1, got 0",
+        "AUTHSESSION_HTTP_MAX_CONNECTIONS      | many             | not a whole number",
+        "AUTHSESSION_HTTP_MAX_CONNECTIONS      | 2000000          | must be at most 1000000",
     })
     @DisplayName("an invalid value is refused with a message that starts with the variable's name")
     void invalid(String variable, String value, String problem) {

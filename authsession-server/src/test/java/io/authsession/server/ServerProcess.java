@@ -44,6 +44,18 @@ final class ServerProcess implements AutoCloseable {
         return start(command, env);
     }
 
+    /**
+     * Runs the packaged jar with at most {@code openFiles} file descriptors ({@code ulimit -n}, soft and hard), as
+     * a tightly configured host would.
+     */
+    static ServerProcess fromJarWithOpenFileLimit(Path jar, int openFiles, Map<String, String> env, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "ulimit -n " + openFiles + " && exec \"$0\" \"$@\"",
+                java(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return start(command, env);
+    }
+
     private static ServerProcess start(List<String> command, Map<String, String> env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("AUTHSESSION_") || name.startsWith("OTEL_"));

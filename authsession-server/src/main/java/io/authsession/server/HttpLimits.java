@@ -1,0 +1,87 @@
+package io.authsession.server;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * The bounds of one HTTP listener (docs/architecture.md, "HTTP server", says why each has its value).
+ *
+ * @param maxConnections open connections the listener keeps; one more is answered 503 and closed at once
+ * @param readTimeout how long the request head, and then the body, may take to arrive
+ * @param idleTimeout how long a kept-alive connection may wait for its next request
+ * @param ioThreads threads that read, parse, validate and answer without blocking
+ * @param workerThreads threads that run the blocking work (Redis, the user and mail services)
+ * @param drainGrace how long a draining listener waits for kept-alive clients to take their {@code Connection: close}
+ */
+record HttpLimits(
+        int maxConnections, Duration readTimeout, Duration idleTimeout, int ioThreads, int workerThreads,
+        Duration drainGrace) {
+    static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    static final int MAX_MAX_CONNECTIONS = 1_000_000;
+    /**
+     * The worker pool of each listener: as many threads as the Redis pool has connections by default
+     * ({@code AUTHSESSION_REDIS_POOL_SIZE}, 16). A request holds a Redis connection for most of its work, so more
+     * workers would only queue inside the pool; fewer would leave connections idle while a REST call is slow.
+     */
+    static final int DEFAULT_WORKER_THREADS = 16;
+    /** File descriptors kept for everything that is not a client connection: Redis, HTTP clients, jars, logs. */
+    static final int RESERVED_FILE_DESCRIPTORS = 256;
+
+    static final HttpLimits DEFAULTS = new HttpLimits(DEFAULT_MAX_CONNECTIONS, Duration.ofSeconds(10),
+            Duration.ofSeconds(60), Math.max(2, Runtime.getRuntime().availableProcessors()), DEFAULT_WORKER_THREADS,
+            Duration.ofSeconds(1));
+
+    HttpLimits {
+        if (maxConnections < 1 || maxConnections > MAX_MAX_CONNECTIONS) {
+            throw new IllegalArgumentException("maxConnections must be between 1 and " + MAX_MAX_CONNECTIONS);
+        }
+        requirePositive(readTimeout, "readTimeout");
+        requirePositive(idleTimeout, "idleTimeout");
+        requirePositive(drainGrace, "drainGrace");
+        if (ioThreads < 1 || workerThreads < 1) {
+            throw new IllegalArgumentException("ioThreads and workerThreads must be at least 1");
+        }
+    }
+
+    private static void requirePositive(Duration duration, String name) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be longer than zero");
+        }
+    }
+
+    HttpLimits withMaxConnections(int max) {
+        return new HttpLimits(max, readTimeout, idleTimeout, ioThreads, workerThreads, drainGrace);
+    }
+
+    HttpLimits withReadTimeout(Duration timeout) {
+        return new HttpLimits(maxConnections, timeout, idleTimeout, ioThreads, workerThreads, drainGrace);
+    }
+
+    HttpLimits withWorkerThreads(int threads) {
+        return new HttpLimits(maxConnections, readTimeout, idleTimeout, ioThreads, threads, drainGrace);
+    }
+
+    /**
+     * The connection cap lowered, when needed, so that {@code listeners} full listeners still leave
+     * {@value #RESERVED_FILE_DESCRIPTORS} descriptors of the process limit free: a listener that ran the process
+     * out of descriptors would stop accepting and back off for up to 30 s (XNIO's accept back-off).
+     */
+    HttpLimits fitTo(OptionalLong maxFileDescriptors, int listeners) {
+        if (maxFileDescriptors.isEmpty()) {
+            return this;
+        }
+        long room = (maxFileDescriptors.getAsLong() - RESERVED_FILE_DESCRIPTORS) / listeners;
+        return room >= maxConnections ? this : withMaxConnections((int) Math.max(1, room));
+    }
+
+    /** The process's limit on open file descriptors ({@code ulimit -n}), where the platform tells it. */
+    static OptionalLong processFileDescriptorLimit() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            return OptionalLong.of(unix.getMaxFileDescriptorCount());
+        }
+        return OptionalLong.empty();
+    }
+}
