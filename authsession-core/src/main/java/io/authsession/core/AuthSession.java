@@ -19,6 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The authsession use cases: e-mail code login with device sessions, and their administration.
@@ -68,6 +71,20 @@ public final class AuthSession {
      */
     public String sendEmailCode(String email) {
         return telemetry.inSpan("send_email_code", () -> send.send(email));
+    }
+
+    /**
+     * Like {@link #sendEmailCode}, answering at the builder's {@linkplain Builder#sendAnswerTime send answer time}
+     * whatever happened, so that the time of the answer tells a caller nothing either: the returned future completes
+     * then with the challenge id, or earlier with the failure when delivery fails before it. The store steps run on
+     * the calling thread, the user lookup and the mail on the builder's delivery executor; nothing waits on the
+     * calling thread. Without an answer time, it sends inline and returns a completed future.
+     *
+     * @throws AuthSessionException at once, for an invalid address or when the store steps fail
+     */
+    public CompletableFuture<String> sendEmailCodeAsync(String email) {
+        long started = System.nanoTime();
+        return telemetry.inSpanUntil("send_email_code", () -> send.sendTimed(email, started));
     }
 
     /** Confirms a login code and creates (or, on a replay, returns) the device session. */
@@ -186,6 +203,7 @@ public final class AuthSession {
         private Duration confirmIdempotencyWindow = Duration.ofMinutes(5);
         private Duration revokedSessionRetention = Duration.ofHours(720);
         private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+        private SendTiming sendTiming;
 
         private Builder() {}
 
@@ -266,6 +284,21 @@ public final class AuthSession {
             return this;
         }
 
+        /**
+         * Times {@link AuthSession#sendEmailCodeAsync}: every send answers {@code answerTime} after it started, so that
+         * a caller cannot tell an existing address from a blocked, throttled or locked one by the time of the answer.
+         * The user lookup and the mail run on {@code deliveryExecutor} (which should allow as many concurrent
+         * deliveries as the expected sends per second times the services' latency); the answers are scheduled on
+         * {@code scheduler}. The host owns both and shuts them down.
+         */
+        public Builder sendAnswerTime(Duration answerTime, ScheduledExecutorService scheduler,
+                Executor deliveryExecutor) {
+            this.sendTiming = new SendTiming(positive(answerTime, "answerTime"),
+                    Objects.requireNonNull(scheduler, "scheduler"),
+                    Objects.requireNonNull(deliveryExecutor, "deliveryExecutor"));
+            return this;
+        }
+
         /** Where spans and metrics go; defaults to {@link OpenTelemetry#noop()}. */
         public Builder openTelemetry(OpenTelemetry openTelemetry) {
             this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
@@ -302,7 +335,8 @@ public final class AuthSession {
             Projector projector = new Projector(projectionPublisher, revokedSessionRetention, telemetry, codeHashKey);
             return new AuthSession(telemetry,
                     new SendEmailCode(serviceClock, configProvider, resendThrottle, userDirectory, challengeStore,
-                            mailSender, codes, codeHashKey, telemetry, challengeExpiredRetention),
+                            mailSender, codes, codeHashKey, telemetry, challengeExpiredRetention,
+                            Optional.ofNullable(sendTiming)),
                     new ConfirmEmailCode(serviceClock, configProvider, challengeStore, userDirectory, sessionStore,
                             projector, codes, telemetry, confirmIdempotencyWindow, revokedSessionRetention),
                     new SessionAdministration(serviceClock, configProvider, sessionStore, userDirectory, projector,

@@ -20,6 +20,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /** Spans and counters of the use cases, through the OpenTelemetry API (a no-op unless the host wires an SDK). */
@@ -80,6 +81,38 @@ final class Telemetry {
             throw e;
         } finally {
             span.end();
+        }
+    }
+
+    /** Runs the start of a use case in a span that ends when its answer completes. */
+    <T> CompletableFuture<T> inSpanUntil(String useCase, Supplier<CompletableFuture<T>> work) {
+        Span span = tracer.spanBuilder("authsession." + useCase).startSpan();
+        CompletableFuture<T> answer;
+        try (Scope ignored = span.makeCurrent()) {
+            answer = work.get();
+        } catch (RuntimeException e) {
+            record(span, e);
+            span.end();
+            throw e;
+        }
+        return answer.whenComplete((value, failure) -> {
+            if (failure != null) {
+                record(span, failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            }
+            span.end();
+        });
+    }
+
+    private static void record(Span span, Throwable failure) {
+        if (failure instanceof AuthSessionException e) {
+            span.setAttribute(ERROR_CODE, e.code().wireName());
+            if (e.code() == ErrorCode.SERVICE_UNAVAILABLE) {
+                span.setStatus(StatusCode.ERROR, e.getMessage());
+            }
+        } else {
+            span.recordException(failure);
+            span.setStatus(StatusCode.ERROR);
         }
     }
 

@@ -13,7 +13,7 @@ final class LuaScript {
     static final LuaScript CHALLENGE_CREATE = load("challenge_create");
     static final LuaScript CHALLENGE_CHECK = load("challenge_lib", "challenge_check");
     static final LuaScript CHALLENGE_CONFIRM = load("challenge_lib", "challenge_confirm");
-    static final LuaScript CHALLENGE_DELIVERY_FAILED = load("challenge_delivery_failed");
+    static final LuaScript CHALLENGE_DISCARD_CODE = load("challenge_discard_code");
     static final LuaScript ADDRESS_UNLOCK = load("challenge_lib", "address_unlock");
     static final LuaScript THROTTLE_ACQUIRE = load("challenge_lib", "throttle_acquire");
     static final LuaScript THROTTLE_RELEASE = load("throttle_release");
@@ -25,7 +25,7 @@ final class LuaScript {
     static final LuaScript SESSION_EXTEND = load("session_lib", "session_extend");
 
     static final java.util.List<LuaScript> ALL = java.util.List.of(CHALLENGE_CREATE, CHALLENGE_CHECK, CHALLENGE_CONFIRM,
-            CHALLENGE_DELIVERY_FAILED, ADDRESS_UNLOCK, THROTTLE_ACQUIRE, THROTTLE_RELEASE, PROJECTION_PUBLISH,
+            CHALLENGE_DISCARD_CODE, ADDRESS_UNLOCK, THROTTLE_ACQUIRE, THROTTLE_RELEASE, PROJECTION_PUBLISH,
             SESSION_CREATE, SESSION_REVOKE, SESSION_REVOKE_ALL, SESSION_LIST, SESSION_EXTEND);
 
     private final String name;

@@ -120,9 +120,12 @@ final class RedisChallengeStore implements ChallengeStore {
     }
 
     @Override
-    public void markDeliveryFailed(String challengeId) {
-        redis.eval("discard challenge code", LuaScript.CHALLENGE_DELIVERY_FAILED,
-                List.of(keys.challenge(challengeId)), List.of());
+    public void discardCode(String challengeId, DeliveryState why) {
+        if (why != DeliveryState.FAILED && why != DeliveryState.SUPPRESSED) {
+            throw new IllegalArgumentException("a code is discarded because delivery failed or was suppressed");
+        }
+        redis.eval("discard challenge code", LuaScript.CHALLENGE_DISCARD_CODE,
+                List.of(keys.challenge(challengeId)), List.of(why.wireName()));
     }
 
     @Override

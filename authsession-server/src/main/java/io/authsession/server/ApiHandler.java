@@ -10,6 +10,7 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Protocols;
+import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.xnio.IoUtils;
 
@@ -114,7 +117,11 @@ final class ApiHandler implements HttpHandler {
             Router.Work work = match.route().prepare(new Router.Request(exchange, match.params(), body));
             exchange.dispatch((HttpHandler) dispatched -> {
                 try {
-                    work.run(dispatched);
+                    if (work instanceof Router.LaterWork later) {
+                        answerLater(dispatched, trace, later.start(dispatched));
+                    } else {
+                        work.run(dispatched);
+                    }
                 } catch (Throwable e) {
                     fail(dispatched, trace, e);
                 }
@@ -122,6 +129,25 @@ final class ApiHandler implements HttpHandler {
         } catch (Throwable e) {
             fail(exchange, trace, e);
         }
+    }
+
+    /**
+     * Keeps the exchange open past the worker's return (a dispatch to the same thread, Undertow's way of saying "not
+     * done yet") and writes the answer on the IO thread when it comes.
+     */
+    private void answerLater(HttpServerExchange exchange, Trace trace, CompletionStage<Router.Answer> answer) {
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> answer.whenComplete((done, failure) -> {
+            Runnable write = failure == null
+                    ? () -> done.write(exchange)
+                    : () -> fail(exchange, trace, failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure);
+            try {
+                exchange.getIoThread().execute(write);
+            } catch (RuntimeException e) {
+                // The IO thread is stopping: the connection goes with it.
+                IoUtils.safeClose(exchange.getConnection());
+            }
+        }));
     }
 
     private void bodyFailed(HttpServerExchange exchange, Trace trace, BodyReader.Failure failure, IOException cause) {

@@ -15,6 +15,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The composition root: validated settings, a clock and the storage choice in; the adapters, the {@link AuthSession}
@@ -97,7 +103,42 @@ final class Assembly {
                 .openTelemetry(telemetry)
                 .secureRandom(random);
         config.previousCodeHashKey().ifPresent(builder::previousCodeHashKey);
+        if (!config.sendAnswerTime().isZero()) {
+            sendTiming(builder, config);
+        }
         auth = builder.build();
+    }
+
+    /**
+     * Every send answers at the same time whatever happened (CONTRACT §2.1): deliveries run on their own bounded pool,
+     * answers are scheduled on one timer thread. Both are closed first at shutdown, letting deliveries in flight end.
+     */
+    private void sendTiming(AuthSession.Builder builder, ServerConfig config) {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemon("send-answer"));
+        scheduler.setRemoveOnCancelPolicy(true);
+        ThreadPoolExecutor delivery = new ThreadPoolExecutor(config.sendDeliveryThreads(),
+                config.sendDeliveryThreads(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("send-delivery"));
+        delivery.allowCoreThreadTimeOut(true);
+        builder.sendAnswerTime(config.sendAnswerTime(), scheduler, delivery);
+        closers.push(new Step("send_delivery", () -> {
+            delivery.shutdown();
+            scheduler.shutdown();
+            try {
+                // TimeBudget bounds the whole step; this only lets the deliveries in flight finish.
+                delivery.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** The configured key, or a random one with a warning (fine for one development process only). */
@@ -193,7 +234,10 @@ final class Assembly {
         return List.copyOf(reachabilityChecks);
     }
 
-    /** What to close, in order: HTTP clients, the Redis client, then the embedded Redis it talks to. */
+    /**
+     * What to close, in order: the send delivery pool (deliveries in flight finish), HTTP clients, the Redis client,
+     * then the embedded Redis it talks to.
+     */
     List<Step> closers() {
         return List.copyOf(closers);
     }

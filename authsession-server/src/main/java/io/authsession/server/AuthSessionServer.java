@@ -128,7 +128,8 @@ final class AuthSessionServer implements AutoCloseable {
 
     /** The connection cap of each listener, lowered when the process may not open that many descriptors. */
     private HttpLimits httpLimits() {
-        HttpLimits wanted = HttpLimits.DEFAULTS.withMaxConnections(config.httpMaxConnections());
+        HttpLimits wanted = HttpLimits.DEFAULTS.withMaxConnections(config.httpMaxConnections())
+                .withDrainGraceFor(config.shutdownTimeout());
         java.util.OptionalLong descriptors = HttpLimits.processFileDescriptorLimit();
         HttpLimits limits = wanted.fitTo(descriptors, 2);
         if (limits.maxConnections() < wanted.maxConnections()) {

@@ -59,6 +59,17 @@ record HttpLimits(
         return new HttpLimits(maxConnections, timeout, idleTimeout, ioThreads, workerThreads, drainGrace);
     }
 
+    /**
+     * The drain grace for a shutdown budget: a tenth of it, at most the default second, so that a short shutdown
+     * timeout (a test's, a fast redeploy's) is not spent waiting on idle kept-alive connections.
+     */
+    HttpLimits withDrainGraceFor(Duration shutdownBudget) {
+        Duration grace = shutdownBudget.dividedBy(10);
+        Duration bounded = grace.compareTo(drainGrace) < 0 ? grace : drainGrace;
+        return new HttpLimits(maxConnections, readTimeout, idleTimeout, ioThreads, workerThreads,
+                bounded.isZero() ? Duration.ofMillis(1) : bounded);
+    }
+
     HttpLimits withWorkerThreads(int threads) {
         return new HttpLimits(maxConnections, readTimeout, idleTimeout, ioThreads, threads, drainGrace);
     }

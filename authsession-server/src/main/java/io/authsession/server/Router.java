@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Routes by method and path template ({@code /api/v1/internal/users/{user_id}/sessions}). The path is taken raw, as
@@ -32,6 +33,27 @@ final class Router {
     /** The blocking part of a request, run on a worker thread; it writes the answer. */
     interface Work {
         void run(HttpServerExchange exchange) throws Exception;
+    }
+
+    /**
+     * Work whose answer comes later: {@link #start} runs on a worker thread and returns the answer to come, which the
+     * handler writes on the exchange's IO thread when it completes, holding no worker meanwhile (a send waiting for
+     * its answer time).
+     */
+    interface LaterWork extends Work {
+        CompletionStage<Answer> start(HttpServerExchange exchange) throws Exception;
+
+        @Override
+        default void run(HttpServerExchange exchange) throws Exception {
+            start(exchange).toCompletableFuture().join().write(exchange);
+        }
+    }
+
+    /** A successful answer to write: its status and JSON body. */
+    record Answer(int status, String json) {
+        void write(HttpServerExchange exchange) {
+            Responses.json(exchange, status, json);
+        }
     }
 
     /**

@@ -39,6 +39,8 @@ record ServerConfig(
         Duration startupCheckTimeout,
         Duration shutdownTimeout,
         int httpMaxConnections,
+        Duration sendAnswerTime,
+        int sendDeliveryThreads,
         boolean dev,
         Set<String> unknownVariables) {
 
@@ -69,6 +71,8 @@ record ServerConfig(
     static final String STARTUP_CHECK_TIMEOUT = "AUTHSESSION_STARTUP_CHECK_TIMEOUT";
     static final String SHUTDOWN_TIMEOUT = "AUTHSESSION_SHUTDOWN_TIMEOUT";
     static final String HTTP_MAX_CONNECTIONS = "AUTHSESSION_HTTP_MAX_CONNECTIONS";
+    static final String SEND_ANSWER_TIME = "AUTHSESSION_SEND_ANSWER_TIME";
+    static final String SEND_DELIVERY_THREADS = "AUTHSESSION_SEND_DELIVERY_THREADS";
 
     static final String REDIS_CONNECT_TIMEOUT = "AUTHSESSION_REDIS_CONNECT_TIMEOUT";
     static final String REDIS_SOCKET_TIMEOUT = "AUTHSESSION_REDIS_SOCKET_TIMEOUT";
@@ -95,6 +99,7 @@ record ServerConfig(
             REDIS_PASSWORD, REDIS_DB, REDIS_TLS, REDIS_KEY_PREFIX, GATEWAY_SESSION_KEY_PREFIX,
             GATEWAY_SESSION_EVENTS_STREAM, GATEWAY_SESSION_EVENTS_MAXLEN, REDIS_CONNECT_TIMEOUT, REDIS_SOCKET_TIMEOUT,
             REDIS_POOL_SIZE, REDIS_POOL_MAX_WAIT, STARTUP_CHECK_TIMEOUT, SHUTDOWN_TIMEOUT, HTTP_MAX_CONNECTIONS,
+            SEND_ANSWER_TIME, SEND_DELIVERY_THREADS,
             "AUTHSESSION_TEST_REDIS_URL");
 
     private static Map<Setting, String> runtimeDefaultVariables() {
@@ -155,6 +160,8 @@ record ServerConfig(
                 read.positiveDuration(SHUTDOWN_TIMEOUT, "10s"),
                 (int) read.number(HTTP_MAX_CONNECTIONS, Integer.toString(HttpLimits.DEFAULT_MAX_CONNECTIONS), 1,
                         HttpLimits.MAX_MAX_CONNECTIONS),
+                read.duration(SEND_ANSWER_TIME, "100ms"),
+                (int) read.number(SEND_DELIVERY_THREADS, "64", 1, 4096),
                 dev,
                 unknownVariables(env));
     }
@@ -204,6 +211,15 @@ record ServerConfig(
         ListenAddress address(String variable, String fallback) throws InvalidConfigurationException {
             try {
                 return ListenAddress.parse(orDefault(variable, fallback));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(variable, e.getMessage());
+            }
+        }
+
+        /** A duration that may be zero. */
+        Duration duration(String variable, String fallback) throws InvalidConfigurationException {
+            try {
+                return DurationFormat.parse(orDefault(variable, fallback));
             } catch (IllegalArgumentException e) {
                 throw new InvalidConfigurationException(variable, e.getMessage());
             }

@@ -31,8 +31,13 @@ class AssemblyTest {
     }
 
     private Assembly build() throws Exception {
-        Map<String, String> env = TestServer.environment(RedisTestServer.shared(), services,
-                "asm-" + UUID.randomUUID() + ":");
+        return build(Map.of());
+    }
+
+    private Assembly build(Map<String, String> overrides) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(TestServer.environment(RedisTestServer.shared(), services,
+                "asm-" + UUID.randomUUID() + ":"));
+        env.putAll(overrides);
         assembly = Assembly.build(ServerConfig.fromEnvironment(env, false), clock, Assembly.Storage.CONFIGURED,
                 OpenTelemetry.noop());
         return assembly;
@@ -48,6 +53,17 @@ class AssemblyTest {
                 .containsExactly("user_service", "mail_service");
         assertThat(built.closers()).extracting(Assembly.Step::component).containsExactly("http_clients", "redis");
         built.startupChecks().forEach(check -> check.run().run());
+    }
+
+    @Test
+    @DisplayName("with a send answer time, the delivery pool closes first, so deliveries in flight end before their"
+            + " HTTP clients close")
+    void deliveryPoolClosesFirst() throws Exception {
+        Assembly built = build(Map.of("AUTHSESSION_SEND_ANSWER_TIME", "50ms"));
+        assertThat(built.closers()).extracting(Assembly.Step::component)
+                .containsExactly("send_delivery", "http_clients", "redis");
+        String challengeId = built.auth().sendEmailCodeAsync("timed@example.com").get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(services.codeFor(challengeId)).hasSize(6);
     }
 
     @Test

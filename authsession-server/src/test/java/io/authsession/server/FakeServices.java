@@ -37,6 +37,9 @@ final class FakeServices extends Dispatcher implements AutoCloseable {
     private final AtomicReference<CountDownLatch> resolveHold = new AtomicReference<>();
     private final java.util.List<CountDownLatch> holds = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CountDownLatch resolveArrived = new CountDownLatch(1);
+    private volatile Duration userLatency = Duration.ZERO;
+    private volatile Duration mailLatency = Duration.ZERO;
+    private volatile int mailStatus = 202;
 
     FakeServices() {
         server.setDispatcher(this);
@@ -62,6 +65,17 @@ final class FakeServices extends Dispatcher implements AutoCloseable {
         resolveHold.set(release);
     }
 
+    /** Every user service call takes {@code user}, every mail {@code mail}: services at a fixed latency. */
+    void latency(Duration user, Duration mail) {
+        this.userLatency = user;
+        this.mailLatency = mail;
+    }
+
+    /** The mail service answers this status from now on (202 by default). */
+    void mailStatus(int status) {
+        this.mailStatus = status;
+    }
+
     /** Waits until a resolve-by-email request has arrived. */
     boolean awaitResolve(Duration timeout) throws InterruptedException {
         return resolveArrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -72,6 +86,9 @@ final class FakeServices extends Dispatcher implements AutoCloseable {
         List<String> path = request.getUrl().pathSegments();
         JsonObject body = JsonParser.parseString(request.getBody() == null ? "{}" : request.getBody().utf8())
                 .getAsJsonObject();
+        boolean toMail = path.equals(List.of("api", "v1", "mail", "login-code"));
+        // A service's own latency: the fake answers no sooner (each connection has its own dispatcher thread).
+        Thread.sleep((toMail ? mailLatency : userLatency).toMillis());
         try {
             if (path.equals(List.of("api", "v1", "users", "resolve-by-email"))) {
                 resolveArrived.countDown();
@@ -99,7 +116,10 @@ final class FakeServices extends Dispatcher implements AutoCloseable {
                 answer.addProperty("blocked", true);
                 return json(200, answer);
             }
-            if (path.equals(List.of("api", "v1", "mail", "login-code"))) {
+            if (toMail) {
+                if (mailStatus >= 300) {
+                    return new MockResponse.Builder().code(mailStatus).build();
+                }
                 mail.sendLoginCode(new LoginCodeMail(EmailAddress.parse(body.get("email").getAsString()),
                         body.get("code").getAsString(), body.get("challenge_id").getAsString(),
                         Instant.parse(body.get("expires_at").getAsString())));

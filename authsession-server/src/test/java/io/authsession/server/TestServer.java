@@ -62,6 +62,8 @@ final class TestServer implements AutoCloseable {
         env.put("AUTHSESSION_MAIL_SERVICE_REQUEST_TIMEOUT", "2s");
         env.put("AUTHSESSION_CODE_HASH_KEY", "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=");
         env.put("AUTHSESSION_SHUTDOWN_TIMEOUT", "2s");
+        // Inline sends, so that a test sees the mail once the answer is in; SendTimingTest times them.
+        env.put("AUTHSESSION_SEND_ANSWER_TIME", "0");
         return env;
     }
 

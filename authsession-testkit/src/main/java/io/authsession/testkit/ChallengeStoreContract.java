@@ -465,13 +465,13 @@ public abstract class ChallengeStoreContract {
     }
 
     @Nested
-    @DisplayName("delivery failure")
+    @DisplayName("discarding a code")
     class DeliveryFailure {
         @Test
         @DisplayName("marking delivery failed discards the code hash and keeps the challenge pending")
         void discardsCode() {
             Challenge challenge = storeSent();
-            store.markDeliveryFailed(challenge.id());
+            store.discardCode(challenge.id(), DeliveryState.FAILED);
             Challenge stored = store.find(challenge.id()).orElseThrow();
             assertThat(stored.delivery()).isEqualTo(DeliveryState.FAILED);
             assertThat(stored.codeHash()).isEmpty();
@@ -480,10 +480,23 @@ public abstract class ChallengeStoreContract {
         }
 
         @Test
+        @DisplayName("discarding as suppressed (a blocked user) drops the code and the address in clear")
+        void suppressed() {
+            Challenge challenge = storeSent();
+            store.discardCode(challenge.id(), DeliveryState.SUPPRESSED);
+            Challenge stored = store.find(challenge.id()).orElseThrow();
+            assertThat(stored.delivery()).isEqualTo(DeliveryState.SUPPRESSED);
+            assertThat(stored.codeHash()).isEmpty();
+            assertThat(stored.email()).isEmpty();
+            assertThat(stored.address()).isEqualTo(address);
+            assertThat(check(stored, RIGHT)).isEqualTo(CodeCheck.invalidCode());
+        }
+
+        @Test
         @DisplayName("marking keeps the purge time")
         void keepsPurgeTime() {
             Challenge challenge = storeSent();
-            store.markDeliveryFailed(challenge.id());
+            store.discardCode(challenge.id(), DeliveryState.FAILED);
             clock.advance(TTL.plus(RETENTION));
             assertThat(store.find(challenge.id())).isEmpty();
         }
@@ -492,7 +505,7 @@ public abstract class ChallengeStoreContract {
         @DisplayName("marking an unknown challenge creates nothing")
         void unknown() {
             String id = store.newChallengeId(address);
-            store.markDeliveryFailed(id);
+            store.discardCode(id, DeliveryState.FAILED);
             assertThat(store.find(id)).isEmpty();
         }
     }

@@ -5,6 +5,7 @@ import io.authsession.core.domain.AddressKey;
 import io.authsession.core.domain.AddressState;
 import io.authsession.core.domain.Challenge;
 import io.authsession.core.domain.ChallengeStatus;
+import io.authsession.core.domain.DeliveryState;
 import io.authsession.core.port.ChallengeStore;
 import io.authsession.core.port.CodeCheck;
 import io.authsession.core.port.ConfirmOutcome;
@@ -143,10 +144,10 @@ public final class InMemoryChallengeStore implements ChallengeStore {
     }
 
     @Override
-    public synchronized void markDeliveryFailed(String challengeId) {
+    public synchronized void discardCode(String challengeId, DeliveryState why) {
         faults.check();
         entries.computeIfPresent(challengeId, (id, entry) -> entry.challenge.status() == ChallengeStatus.PENDING_CONFIRMATION
-                ? new Entry(entry.challenge.withDeliveryFailed(), entry.purgeAt)
+                ? new Entry(entry.challenge.withCodeDiscarded(why), entry.purgeAt)
                 : entry);
     }
 

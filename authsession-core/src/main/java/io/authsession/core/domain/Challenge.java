@@ -90,10 +90,16 @@ public record Challenge(
                 failedAttempts, createdAt, expiresAt, Optional.of(confirmedSession));
     }
 
-    /** This challenge after its delivery failed: the code hash is discarded, so no code can ever match. */
-    public Challenge withDeliveryFailed() {
-        return new Challenge(id, address, email, status, DeliveryState.FAILED, Optional.empty(), failedAttempts,
-                createdAt, expiresAt, confirmation);
+    /**
+     * This challenge with its code discarded, so that no code can ever match: {@link DeliveryState#FAILED} keeps the
+     * address (the mail was attempted), {@link DeliveryState#SUPPRESSED} drops it (the user is blocked).
+     */
+    public Challenge withCodeDiscarded(DeliveryState why) {
+        if (why != DeliveryState.FAILED && why != DeliveryState.SUPPRESSED) {
+            throw new IllegalArgumentException("a code is discarded because delivery failed or was suppressed");
+        }
+        return new Challenge(id, address, why == DeliveryState.FAILED ? email : Optional.empty(), status, why,
+                Optional.empty(), failedAttempts, createdAt, expiresAt, confirmation);
     }
 
     /** Whether the code lifetime has ended; only meaningful while pending. */

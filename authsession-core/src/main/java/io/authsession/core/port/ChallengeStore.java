@@ -4,6 +4,7 @@ import io.authsession.core.domain.AddressBudget;
 import io.authsession.core.domain.AddressKey;
 import io.authsession.core.domain.AddressState;
 import io.authsession.core.domain.Challenge;
+import io.authsession.core.domain.DeliveryState;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -48,8 +49,15 @@ public interface ChallengeStore {
     ConfirmOutcome confirm(String challengeId, Challenge.Confirmation confirmation, int maxAttempts,
             AddressBudget budget, Instant purgeAt);
 
-    /** Records that delivery failed and discards the code hash, so the challenge can never be confirmed. */
-    void markDeliveryFailed(String challengeId);
+    /**
+     * Discards the code of a pending challenge, so that it can never be confirmed, and records why: {@code
+     * delivery_suppressed} (the user is blocked; the address in clear is dropped too) or {@code delivery_failed} (the
+     * user lookup or the mail failed). Never creates a challenge that does not exist.
+     *
+     * @param why {@link io.authsession.core.domain.DeliveryState#SUPPRESSED} or
+     *     {@link io.authsession.core.domain.DeliveryState#FAILED}
+     */
+    void discardCode(String challengeId, DeliveryState why);
 
     /** Where the address stands against {@code budget} (for operators). */
     AddressState addressState(AddressKey address, AddressBudget budget);
