@@ -27,7 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * The authsession use cases: e-mail code login with device sessions, and their administration.
  *
  * <p>Thread-safe. Every method throws {@link AuthSessionException} carrying the contract's error code for an
- * expected failure, and {@link DependencyUnavailableException} when a dependency failed.
+ * expected failure, and {@link io.authsession.core.error.DependencyUnavailableException} when a dependency failed.
  *
  * <pre>{@code
  * AuthSession auth = AuthSession.builder()

@@ -28,6 +28,7 @@ final class TestServer implements AutoCloseable {
     final AuthSessionServer server;
     final RedisClient redis;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final OpenApiContract openApi = OpenApiContract.shared();
 
     TestServer() throws Exception {
         this(Map.of());
@@ -80,7 +81,7 @@ final class TestServer implements AutoCloseable {
         if (headers.length > 0) {
             request.headers(headers);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return exchange(request.build());
     }
 
     HttpResponse<String> get(URI url, String... headers) throws IOException, InterruptedException {
@@ -88,7 +89,7 @@ final class TestServer implements AutoCloseable {
         if (headers.length > 0) {
             request.headers(headers);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return exchange(request.build());
     }
 
     /** Sends a request line the JDK client would refuse to build; returns the whole raw answer. */
@@ -102,7 +103,14 @@ final class TestServer implements AutoCloseable {
     }
 
     HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return exchange(request);
+    }
+
+    /** Sends the request; an exchange that docs/openapi.yaml does not describe fails the test (OpenApiContract). */
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        openApi.check(request, response, server.publicAddress().getPort(), server.internalAddress().getPort());
+        return response;
     }
 
     /** Sends a code to the address and returns the challenge id. */

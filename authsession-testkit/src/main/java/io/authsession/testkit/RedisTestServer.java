@@ -3,27 +3,23 @@ package io.authsession.testkit;
 import io.authsession.embedded.EmbeddedRedis;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * A real Redis server for tests, shared by every test of a JVM and stopped when the JVM exits.
  *
  * <p>Where it comes from, in this order: the URL in {@code AUTHSESSION_TEST_REDIS_URL} when set
- * ({@code redis://[user:password@]host:port}); a Testcontainers Redis when a Docker engine answers; otherwise an
- * embedded {@code redis-server} ({@link EmbeddedRedis}) on a free loopback port. The last needs nothing but a JDK, so
- * the suite passes on a fresh machine. Tests must isolate themselves with their own key prefixes: the server is shared
- * and never flushed. For Redis Cluster and Sentinel see {@link RedisTestCluster} and {@link RedisTestSentinel}.
+ * ({@code redis://[user:password@]host:port}); a Testcontainers Redis when {@code org.testcontainers:testcontainers}
+ * is on the class path (an optional dependency of the testkit: add it to turn Docker support on) and a Docker engine
+ * answers; otherwise an embedded {@code redis-server} ({@link EmbeddedRedis}) on a free loopback port. The last needs
+ * nothing but a JDK, so the suite passes on a fresh machine. Tests must isolate themselves with their own key
+ * prefixes: the server is shared and never flushed. For Redis Cluster and Sentinel see {@link RedisTestCluster} and
+ * {@link RedisTestSentinel}.
  */
 public final class RedisTestServer {
     /** The environment variable naming an external Redis to test against. */
     public static final String URL_VARIABLE = "AUTHSESSION_TEST_REDIS_URL";
     private static final System.Logger LOG = System.getLogger(RedisTestServer.class.getName());
-    private static final String CONTAINER_IMAGE = "redis:7.4-alpine";
 
     private static RedisTestServer shared;
 
@@ -88,33 +84,23 @@ public final class RedisTestServer {
             }
             return new RedisTestServer(uri, Source.ENVIRONMENT);
         }
-        if (dockerAnswers()) {
-            return startContainer();
+        // TestcontainersRedis is loaded only when Testcontainers is there: it is an optional dependency.
+        if (testcontainersOnClassPath()) {
+            Optional<URI> container = TestcontainersRedis.startWhenDockerAnswers();
+            if (container.isPresent()) {
+                return new RedisTestServer(container.get(), Source.TESTCONTAINERS);
+            }
         }
         return startEmbedded();
     }
 
-    private static boolean dockerAnswers() {
-        // Asking Testcontainers on a machine without any Docker configuration is slow and noisy; skip it there.
-        boolean configured = System.getenv("DOCKER_HOST") != null
-                || Files.exists(Path.of("/var/run/docker.sock"))
-                || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
-        if (!configured) {
-            return false;
-        }
+    private static boolean testcontainersOnClassPath() {
         try {
-            return DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException e) {
+            Class.forName("org.testcontainers.DockerClientFactory", false, RedisTestServer.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
-    }
-
-    private static RedisTestServer startContainer() {
-        @SuppressWarnings("resource") // stopped by Testcontainers' reaper when the JVM exits
-        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(CONTAINER_IMAGE)).withExposedPorts(6379);
-        container.start();
-        return new RedisTestServer(URI.create("redis://" + container.getHost() + ":" + container.getMappedPort(6379)),
-                Source.TESTCONTAINERS);
     }
 
     private static RedisTestServer startEmbedded() {
