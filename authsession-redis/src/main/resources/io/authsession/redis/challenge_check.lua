@@ -12,23 +12,31 @@
 -- The hashes are compared as Lua strings, which Redis interns: equality is a pointer comparison, so its time does
 -- not depend on how much of a hash matches. The key that made them never leaves the service.
 local now, max, budget, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local c = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'attempts', 'purge_at', 'code_hash', 'address')
-local refused = refusal(c, now, max)
+-- One read of the whole hash serves the checks and, on a match, the answer.
+local flat = redis.call('HGETALL', KEYS[1])
+local f = {}
+for i = 1, #flat, 2 do
+  f[flat[i]] = flat[i + 1]
+end
+local refused = refusal({f.status or false, f.expires_at, f.attempts or false, f.purge_at}, now, max)
 if refused then
   return {refused}
 end
-local guesses_key = ARGV[7] .. 'guesses:' .. c[6]
-if locked(guesses_key, now, budget) then
-  return {'address_locked'}
+local guesses_key = ARGV[7] .. 'guesses:' .. f.address
+local count, ends = 0, nil
+if budget > 0 then
+  count, ends = guesses(guesses_key, now)
+  if count >= budget then
+    return {'address_locked'}
+  end
 end
-local stored = c[5]
+local stored = f.code_hash
 if stored and (stored == ARGV[5] or (ARGV[6] ~= '' and stored == ARGV[6])) then
-  return {'matched', redis.call('HGETALL', KEYS[1])}
+  return {'matched', flat}
 end
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 local locked_now = 0
 if budget > 0 then
-  local count, ends = guesses(guesses_key, now)
   if not ends then
     count, ends = 0, now + window
   end
@@ -38,4 +46,4 @@ if budget > 0 then
     locked_now = 1
   end
 end
-return {'invalid_code', locked_now, c[6]}
+return {'invalid_code', locked_now, f.address}

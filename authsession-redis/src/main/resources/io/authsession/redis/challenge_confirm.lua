@@ -22,11 +22,19 @@ if refused then
   return {refused}
 end
 local guesses_key = ARGV[8] .. 'guesses:' .. c[7]
-if locked(guesses_key, now, tonumber(ARGV[7])) then
-  return {'address_locked'}
+local budget = tonumber(ARGV[7])
+local count, ends = 0, nil
+if budget > 0 then
+  count, ends = guesses(guesses_key, now)
+  if count >= budget then
+    return {'address_locked'}
+  end
 end
 redis.call('HSET', KEYS[1], 'status', 'confirmed_pending_expire', 'session_id', ARGV[3], 'user_id', ARGV[4],
   'purge_at', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
-redis.call('DEL', guesses_key)
+if ends then
+  -- A success closes the address's window: the count restarts.
+  redis.call('DEL', guesses_key)
+end
 return {'confirmed'}

@@ -46,19 +46,41 @@ local function expire_index(index_key, score, now)
   end
 end
 
+-- Sets fields of a flat HGETALL reply in place (appending the ones it lacks), so that a script answers the record as
+-- written without reading it again.
+local function set_fields(fields, values)
+  for name, value in pairs(values) do
+    local found = false
+    for i = 1, #fields, 2 do
+      if fields[i] == name then
+        fields[i + 1] = value
+        found = true
+      end
+    end
+    if not found then
+      fields[#fields + 1] = name
+      fields[#fields + 1] = value
+    end
+  end
+  return fields
+end
+
 -- Revokes one session: status, time, reason, purge time and the next revision in one write, its TTL until its purge
 -- time, and moves it from the active index to the revoked index. A session without a lifetime kept the active index
--- alive; once it leaves, the index's lifetime is its new last entry's.
+-- alive; once it leaves, the index's lifetime is its new last entry's. Returns the fields written.
 local function revoke_session(session_key, active_key, revoked_key, id, revision, at, reason, purge_at, ttl,
     had_lifetime, now)
-  redis.call('HSET', session_key, 'status', 'revoked', 'revoked_at', at, 'revoke_reason', reason, 'purge_at', purge_at,
-    'revision', tonumber(revision) + 1)
+  local written = {status = 'revoked', revoked_at = tostring(at), revoke_reason = reason,
+    purge_at = tostring(purge_at), revision = tostring(tonumber(revision) + 1)}
+  redis.call('HSET', session_key, 'status', written.status, 'revoked_at', written.revoked_at, 'revoke_reason', reason,
+    'purge_at', written.purge_at, 'revision', written.revision)
   redis.call('PEXPIRE', session_key, ttl)
   redis.call('ZREM', active_key, id)
   redis.call('ZADD', revoked_key, purge_at, id)
   if not had_lifetime then
     refresh_index_ttl(active_key, now)
   end
+  return written
 end
 
 -- Drops the entries whose purge time has come (by the service clock), records and index entries alike. Costs one

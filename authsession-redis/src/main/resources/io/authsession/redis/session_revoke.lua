@@ -8,18 +8,20 @@
 -- The owner's index keys are derived from the owner read here, in the slot of the session's hash tag, so that a
 -- revocation needs no read of its own first.
 local tagged, now, at = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
-local state = redis.call('HMGET', KEYS[1], 'status', 'purge_at', 'device_session_id', 'user_id', 'revision',
-  'expires_at')
-if not state[1] or (state[2] and tonumber(state[2]) <= now) then
+-- One read of the whole record serves the checks and the answer.
+local fields = redis.call('HGETALL', KEYS[1])
+local status, purge, expires_at = field(fields, 'status'), field(fields, 'purge_at'), field(fields, 'expires_at')
+if not status or (purge and tonumber(purge) <= now) then
   return nil
 end
-if state[1] == 'revoked' or (state[6] and tonumber(state[6]) <= at) then
-  return {0, redis.call('HGETALL', KEYS[1])}
+if status == 'revoked' or (expires_at and tonumber(expires_at) <= at) then
+  return {0, fields}
 end
-local active_key, revoked_key = tagged .. 'user-active:' .. state[4], tagged .. 'user-revoked:' .. state[4]
+local user = field(fields, 'user_id')
+local active_key, revoked_key = tagged .. 'user-active:' .. user, tagged .. 'user-revoked:' .. user
 prune(tagged .. 'session:', revoked_key, now)
 local purge_at = at + tonumber(ARGV[5])
-revoke_session(KEYS[1], active_key, revoked_key, state[3], state[5], ARGV[4], ARGV[3], purge_at,
-  math.max(1, purge_at - now), state[6] ~= false, now)
+local written = revoke_session(KEYS[1], active_key, revoked_key, field(fields, 'device_session_id'),
+  field(fields, 'revision'), ARGV[4], ARGV[3], purge_at, math.max(1, purge_at - now), expires_at ~= nil, now)
 expire_index(revoked_key, purge_at, now)
-return {1, redis.call('HGETALL', KEYS[1])}
+return {1, set_fields(fields, written)}
