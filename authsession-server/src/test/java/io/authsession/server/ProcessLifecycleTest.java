@@ -96,7 +96,8 @@ class ProcessLifecycleTest {
 
             server.signal("TERM");
             server.awaitLine("event=shutdown_started", Duration.ofSeconds(10));
-            Thread.sleep(300);
+            awaitRefused(port);
+            // The listener refuses connections now, and the request in flight is still held, not cut.
             assertThat(inFlight).isNotDone();
             release.countDown();
 
@@ -155,5 +156,19 @@ class ProcessLifecycleTest {
             }
         }
         throw new AssertionError("no line with '" + text + "' in:\n" + String.join("\n", lines));
+    }
+
+    /** Polls until a new connection to the port is refused: the draining listener stopped accepting. */
+    private static void awaitRefused(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            } catch (java.io.IOException refused) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("port " + port + " still accepts connections 10 s after SIGTERM");
     }
 }
