@@ -49,12 +49,14 @@ final class RedisChallengeStore implements ChallengeStore {
 
     @Override
     public void create(Challenge challenge, Instant purgeAt) {
-        // Only what a challenge needs is stored: a challenge without a code keeps no address in clear, and an
-        // absent attempts field reads as zero (the scripts count from there).
+        // Only what a challenge needs is stored: a challenge without a code keeps no address in clear, an absent
+        // attempts field reads as zero (the scripts count from there) and an absent status as pending.
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("address", challenge.address().value());
         challenge.email().ifPresent(email -> fields.put("email", email.value()));
-        fields.put("status", challenge.status().wireName());
+        if (challenge.status() != ChallengeStatus.PENDING_CONFIRMATION) {
+            fields.put("status", challenge.status().wireName());
+        }
         fields.put("delivery", challenge.delivery().wireName());
         challenge.codeHash().ifPresent(hash -> fields.put("code_hash", hash));
         if (challenge.failedAttempts() > 0) {
@@ -158,7 +160,7 @@ final class RedisChallengeStore implements ChallengeStore {
                 challengeId,
                 new AddressKey(RedisReplies.required(fields, "address")),
                 Optional.ofNullable(fields.get("email")).map(EmailAddress::parse),
-                ChallengeStatus.fromWireName(RedisReplies.required(fields, "status")),
+                ChallengeStatus.fromWireName(fields.getOrDefault("status", ChallengeStatus.PENDING_CONFIRMATION.wireName())),
                 DeliveryState.fromWireName(RedisReplies.required(fields, "delivery")),
                 Optional.ofNullable(fields.get("code_hash")),
                 Integer.parseInt(fields.getOrDefault("attempts", "0")),

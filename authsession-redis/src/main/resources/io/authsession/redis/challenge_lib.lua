@@ -6,12 +6,13 @@
 
 -- The refusals of the confirm table, in its order, for c = HMGET(challenge, 'status', 'expires_at', 'attempts',
 -- 'purge_at', ...): 'not_found' (absent, or purged by the service clock), 'expired' (pending only),
--- 'too_many_attempts'; nil when the challenge may be tried.
+-- 'too_many_attempts'; nil when the challenge may be tried. A pending challenge stores no status (a field less in
+-- every challenge, throttled ones included): only a confirmed one says so; purge_at is always there.
 local function refusal(c, now, max)
-  if not c[1] or tonumber(c[4]) <= now then
+  if not c[4] or tonumber(c[4]) <= now then
     return 'not_found'
   end
-  if c[1] == 'pending_confirmation' and now >= tonumber(c[2]) then
+  if c[1] ~= 'confirmed_pending_expire' and now >= tonumber(c[2]) then
     return 'expired'
   end
   if tonumber(c[3] or '0') >= max then
