@@ -1,0 +1,73 @@
+package io.authsession.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authsession.core.domain.DeviceSession;
+import io.authsession.core.domain.RuntimeSettings;
+import io.authsession.core.port.SessionListing;
+import io.authsession.core.port.SessionStore;
+import io.authsession.embedded.EmbeddedRedis;
+import io.authsession.testkit.MutableClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The "sessions expire before their TTL" incident: a Redis with {@code maxmemory} and {@code allkeys-lru} evicts
+ * session records under memory pressure. The service must notice (lost records), not list sessions that are gone.
+ */
+class EvictionTest {
+
+    @Test
+    @Timeout(60)
+    @DisplayName("records evicted by allkeys-lru are found lost by the next listing, dropped and counted once")
+    void evictedRecordsAreLost() {
+        MutableClock clock = MutableClock.create();
+        try (EmbeddedRedis server = EmbeddedRedis.builder().maxMemory("8mb").maxMemoryPolicy("allkeys-lru").start();
+                RedisAdapters adapters = RedisAdapters.create(RedisSettings.builder().host(server.host())
+                        .port(server.port()).build(), clock, RuntimeSettings.DEFAULTS);
+                RedisClient raw = RedisClient.builder().hostAndPort(server.host(), server.port())
+                        .clientConfig(DefaultJedisClientConfig.builder().build()).build()) {
+            SessionStore sessions = adapters.sessionStore();
+            String user = "evicted-user";
+            List<DeviceSession> created = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                DeviceSession session = DeviceSession.active(sessions.newSessionId(user), user,
+                        clock.instant().plusMillis(i), RuntimeSettings.DEFAULTS, Optional.empty(), Optional.empty());
+                sessions.create(session, 0, Duration.ofHours(720));
+                created.add(session);
+            }
+            String index = new RedisKeys(RedisSettings.builder().build()).user(user).activeSessions();
+            String filler = "x".repeat(4096);
+            // Fill memory far past maxmemory; the index is touched between batches so that LRU keeps it and evicts
+            // the cold session records among the filler.
+            for (int batch = 0; batch < 40 && evictedKeys(raw) < 1000; batch++) {
+                for (int i = 0; i < 200; i++) {
+                    raw.set("filler:" + batch + ":" + i, filler);
+                }
+                raw.zcard(index);
+            }
+            assertThat(evictedKeys(raw)).as("Redis evicted keys").isPositive();
+
+            SessionListing first = sessions.listByUser(user, Optional.empty());
+            assertThat(first.lostRecords()).as("lost records found by the first listing").isPositive();
+            assertThat(first.sessions().size() + first.lostRecords()).isEqualTo(created.size());
+            SessionListing second = sessions.listByUser(user, Optional.empty());
+            assertThat(second.lostRecords()).as("reported once: the entries were dropped").isZero();
+            assertThat(second.sessions()).hasSameSizeAs(first.sessions());
+        }
+    }
+
+    private static long evictedKeys(RedisClient raw) {
+        return raw.info("stats").lines()
+                .filter(line -> line.startsWith("evicted_keys:"))
+                .mapToLong(line -> Long.parseLong(line.substring("evicted_keys:".length()).strip()))
+                .findFirst().orElse(0);
+    }
+}
