@@ -163,6 +163,12 @@ public final class AdminCommand implements Runnable {
         }
     }
 
+    /** The command tree with every command and option, for tests and tools that list them; runs nothing. */
+    public static CommandLine commandLineForInspection(PrintWriter sink) {
+        return commandLine(new Context(Map.of(), sink, sink, new BufferedReader(new java.io.StringReader("")),
+                () -> false, false, Duration.ofSeconds(5), Clock.systemUTC()));
+    }
+
     /** For tests and other in-process callers: the environment and the streams. */
     static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         try (Context context = new Context(env, out, err, new BufferedReader(new java.io.StringReader("")), () -> false,
