@@ -14,8 +14,8 @@ final class AuditTrail {
     private AuditTrail() {}
 
     /**
-     * Writes the entry. A stream that cannot be written (Redis failing) is said on standard error; the line is
-     * written anyway, so that the operator keeps a record.
+     * Writes the entry. The line is written even when the stream cannot be (Redis failing), saying so, so that the
+     * operator keeps a record.
      *
      * @return whether the stream entry was written
      */
@@ -38,8 +38,10 @@ final class AuditTrail {
             line.append(" stream=").append(maintenance.auditStreamKey()).append(" entry=").append(id);
             written = true;
         } catch (RuntimeException e) {
+            // Said on the line itself: standard error keeps its one line for the command's own failure.
             written = false;
-            context.err.println("authsession admin: the audit entry could not be written to Redis: " + e.getMessage());
+            line.append(" stream=unwritten error=").append(Text.value(e.getMessage() == null ? e.toString()
+                    : e.getMessage()));
         }
         context.out.println(line);
         context.out.flush();

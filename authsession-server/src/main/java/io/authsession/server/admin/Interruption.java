@@ -26,7 +26,10 @@ final class Interruption {
         return interruption;
     }
 
-    /** Whether a stop was asked for; from the first call on, the shutdown hook waits for {@link #finish}. */
+    /**
+     * Whether a stop was asked for. From the first call on, a signal no longer ends the process at once: the shutdown
+     * hook waits for {@link #finish}.
+     */
     boolean requested() {
         listening.set(true);
         return requested.get();

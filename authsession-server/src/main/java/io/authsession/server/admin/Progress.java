@@ -53,7 +53,7 @@ abstract class Progress implements AutoCloseable {
         @Override
         void update(long done, String extra) {
             bar.stepTo(done);
-            bar.setExtraMessage(extra);
+            bar.setExtraMessage(extra.isEmpty() ? "" : "  " + extra);
         }
 
         @Override

@@ -366,6 +366,13 @@ final class SessionsCommand implements Runnable {
                 throw new UsageException("refused: " + count.sessions() + " active sessions now, " + expect
                         + " expected (more than 10% apart: the data changed since the dry run); run the dry run again");
             }
+            // From here on Ctrl-C waits for the batch in flight (asking also starts the listening).
+            if (context.stopRequested.getAsBoolean()) {
+                context.out.println("interrupted before revoking anything");
+                AuditTrail.record(context, operator.name(context), "sessions revoke-everyone", arguments, why,
+                        "users=0 revoked=0", "interrupted");
+                return Exit.INTERRUPTED;
+            }
             context.err.println("revoke-everyone: revoking " + count.sessions() + " active sessions of " + count.users()
                     + " users, " + batch + " users per batch, " + DurationFormat.format(pauseBetween) + " between");
             context.err.flush();
