@@ -34,7 +34,7 @@ public final class Main {
 
     static final String USAGE = "usage: ./authsession-bench/run [--quick] [--only=library,redis,http] [--threads=8,32]"
             + " [--pool-size=N] [--server-jar=PATH] [--server-jvm-args='-Xmx256m ...'] [--server=JAR[::JVM ARGS]]..."
-            + " [--out=PATH]";
+            + " [--out=PATH] [--logout-users=N] [--logout-login-rate=R] [--logout-batch=USERS] [--logout-pause=DURATION]";
 
     /** A server to load over HTTP: a jar and the JVM flags to start it with. */
     record ServerVariant(Path jar, List<String> jvmArgs) {
@@ -52,10 +52,15 @@ public final class Main {
 
     /** The benchmark's settings, from the command line. */
     record Options(boolean quick, Set<String> sections, List<Integer> threads, Integer poolSize,
-            List<ServerVariant> servers, Path out, String arguments) {
+            List<ServerVariant> servers, Path out, String arguments, int logoutUsers, double logoutLoginRate,
+            String logoutPause, int logoutBatch) {
         static Options parse(String[] args) {
             boolean quick = Boolean.getBoolean("authsession.bench.quick");
-            Set<String> sections = new TreeSet<>(List.of("library", "redis", "http"));
+            Set<String> sections = new TreeSet<>(SECTIONS);
+            Integer logoutUsers = null;
+            double logoutLoginRate = 100;
+            String logoutPause = "10ms";
+            int logoutBatch = 500;
             List<Integer> threads = List.of(8, 32);
             Integer poolSize = null;
             Path serverJar = Path.of("authsession-server", "target", "authsession-server.jar");
@@ -67,8 +72,9 @@ public final class Main {
                     quick = true;
                 } else if (arg.startsWith("--only=")) {
                     sections = new TreeSet<>(Arrays.asList(value(arg).split(",")));
-                    if (!Set.of("library", "redis", "http").containsAll(sections)) {
-                        throw new IllegalArgumentException("--only takes library, redis and http, got " + value(arg));
+                    if (!SECTIONS.containsAll(sections)) {
+                        throw new IllegalArgumentException("--only takes library, redis, http and logout, got "
+                                + value(arg));
                     }
                 } else if (arg.startsWith("--threads=")) {
                     threads = Arrays.stream(value(arg).split(",")).map(String::strip).map(Integer::valueOf).toList();
@@ -82,6 +88,14 @@ public final class Main {
                     servers.add(ServerVariant.parse(value(arg)));
                 } else if (arg.startsWith("--out=")) {
                     out = Path.of(value(arg));
+                } else if (arg.startsWith("--logout-users=")) {
+                    logoutUsers = Integer.valueOf(value(arg));
+                } else if (arg.startsWith("--logout-login-rate=")) {
+                    logoutLoginRate = Double.parseDouble(value(arg));
+                } else if (arg.startsWith("--logout-pause=")) {
+                    logoutPause = value(arg);
+                } else if (arg.startsWith("--logout-batch=")) {
+                    logoutBatch = Integer.parseInt(value(arg));
                 } else {
                     throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
                 }
@@ -89,13 +103,18 @@ public final class Main {
             if (servers.isEmpty()) {
                 servers.add(new ServerVariant(serverJar, jvmArgs));
             }
-            return new Options(quick, sections, threads, poolSize, List.copyOf(servers), out, String.join(" ", args));
+            return new Options(quick, sections, threads, poolSize, List.copyOf(servers), out, String.join(" ", args),
+                    logoutUsers != null ? logoutUsers : quick ? 10_000 : 100_000, logoutLoginRate, logoutPause,
+                    logoutBatch);
         }
 
         private static String value(String arg) {
             return arg.substring(arg.indexOf('=') + 1);
         }
     }
+
+    /** The sections of a run, in the order they run. */
+    static final List<String> SECTIONS = List.of("library", "redis", "http", "logout");
 
     private static List<String> words(String text) {
         return text.isBlank() ? List.of() : List.of(text.strip().split("\\s+"));
@@ -152,6 +171,20 @@ public final class Main {
             } catch (Exception e) {
                 failed = true;
                 report.failures.add("http: " + e);
+                e.printStackTrace();
+            }
+        }
+
+        if (options.sections().contains("logout")) {
+            try {
+                progress("logout: mass logout of " + options.logoutUsers() + " users");
+                report.logout = new MassLogoutBenchmark().run(redis, new MassLogoutBenchmark.Settings(
+                        options.servers().get(0).jar(), options.logoutUsers(), options.logoutLoginRate(),
+                        Duration.ofSeconds(options.quick() ? 5 : 10), options.logoutBatch(), options.logoutPause(),
+                        Path.of("authsession-bench", "target", "logout")));
+            } catch (Exception e) {
+                failed = true;
+                report.failures.add("logout: " + e);
                 e.printStackTrace();
             }
         }

@@ -19,6 +19,7 @@ final class Report {
     RedisCosts.Memory memory;
     final List<HttpBenchmark.Result> http = new ArrayList<>();
     final List<String> failures = new ArrayList<>();
+    MassLogoutBenchmark.Result logout;
 
     Report(Main.Options options, ZonedDateTime date, BenchRedis redis, Main.Machine machine) {
         this.options = options;
@@ -53,6 +54,9 @@ final class Report {
         }
         if (http.size() > 1) {
             comparison(out);
+        }
+        if (logout != null) {
+            logout(out, logout);
         }
         if (!failures.isEmpty()) {
             out.append("#### Failed sections\n\n");
@@ -158,6 +162,34 @@ final class Report {
                     .append(String.format(Locale.ROOT, "%,.0f", family.bytesPerKey())).append(" |\n");
         }
         out.append('\n');
+    }
+
+    private static void logout(StringBuilder out, MassLogoutBenchmark.Result r) {
+        out.append("#### Mass logout (`admin sessions revoke-everyone`)\n\n");
+        out.append(String.format(Locale.ROOT, "%,d users with one or two sessions each (%,d sessions, seeded in %d s),"
+                        + " every session projected; the packaged jar's admin in its own process: `%s`, while a login"
+                        + " loop (send + confirm, open loop at %,.0f logins/s) runs against the server.%n%n",
+                r.users(), r.sessions(), r.seeding().toSeconds(), r.adminCommand(), r.loginRate()));
+        out.append("| what | figure |\n|---|---:|\n");
+        out.append(String.format(Locale.ROOT, "| dry run: active sessions counted (whole process, JVM start included)"
+                + " | %,d in %.1f s |%n", r.expect(), r.dryRunSeconds()));
+        out.append(String.format(Locale.ROOT, "| sessions revoked (admin exit status %d) | %,d |%n", r.adminExit(),
+                r.revoked()));
+        out.append(String.format(Locale.ROOT, "| time revoking (from its \"revoking\" line to its exit) | %.1f s |%n",
+                r.revokeSeconds()));
+        out.append(String.format(Locale.ROOT, "| **sessions revoked per second** | **%,.0f** |%n", r.sessionsPerSecond()));
+        out.append(String.format(Locale.ROOT, "| login p50 / p99 without the mass logout | %s / %s ms (%,d logins) |%n",
+                ms(r.baseline().p50Millis()), ms(r.baseline().p99Millis()), r.baseline().completed()));
+        out.append(String.format(Locale.ROOT, "| login p50 / p99 during the mass logout | %s / %s ms (%,d logins, %d"
+                        + " errors) |%n", ms(r.duringP50Millis()), ms(r.duringP99Millis()), r.duringLogins(),
+                r.duringErrors()));
+        out.append(String.format(Locale.ROOT, "| **login p99 during / without** | **%.2f×** |%n",
+                r.duringP99Millis() / r.baseline().p99Millis()));
+        out.append("\nThe admin's output: `").append(r.adminLog()).append("`.");
+        if (r.firstError() != null) {
+            out.append(" First login error: `").append(r.firstError()).append("`.");
+        }
+        out.append("\n\n");
     }
 
     private void http(StringBuilder out, HttpBenchmark.Result http) {

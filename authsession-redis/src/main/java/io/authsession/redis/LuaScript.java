@@ -24,6 +24,12 @@ final class LuaScript {
     static final LuaScript SESSION_LIST = load("session_lib", "session_list");
     static final LuaScript SESSION_EXTEND = load("session_lib", "session_extend");
 
+    // The operator's repairs (RedisMaintenance): not loaded at startup, the service never runs them.
+    static final LuaScript MAINTENANCE_INDEX_DROP = load("session_lib", "maintenance_index_drop");
+    static final LuaScript MAINTENANCE_REINDEX = load("session_lib", "maintenance_reindex");
+    static final LuaScript MAINTENANCE_EXPIRE = load("session_lib", "maintenance_expire");
+    static final LuaScript MAINTENANCE_SNAPSHOT_DROP = load("maintenance_snapshot_drop");
+
     static final java.util.List<LuaScript> ALL = java.util.List.of(CHALLENGE_CREATE, CHALLENGE_CHECK, CHALLENGE_CONFIRM,
             CHALLENGE_DISCARD_CODE, ADDRESS_UNLOCK, THROTTLE_ACQUIRE, THROTTLE_RELEASE, PROJECTION_PUBLISH,
             SESSION_CREATE, SESSION_REVOKE, SESSION_REVOKE_ALL, SESSION_LIST, SESSION_EXTEND);

@@ -37,6 +37,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final ResendThrottle resendThrottle;
     private final ConfigProvider configProvider;
     private final ProjectionPublisher projectionPublisher;
+    private final RedisMaintenance maintenance;
 
     private RedisAdapters(RedisSettings settings, Clock clock, RuntimeSettings runtimeDefaults) {
         this.client = RedisClient.builder()
@@ -47,10 +48,14 @@ public final class RedisAdapters implements AutoCloseable {
         this.commands = new RedisCommands(client);
         RedisKeys keys = new RedisKeys(settings);
         this.challengeStore = new RedisChallengeStore(commands, keys, clock);
-        this.sessionStore = new RedisSessionStore(commands, keys, clock);
+        RedisSessionStore sessions = new RedisSessionStore(commands, keys, clock);
+        this.sessionStore = sessions;
         this.resendThrottle = new RedisResendThrottle(commands, keys, clock);
         this.configProvider = new RedisConfigProvider(commands, keys, clock, runtimeDefaults);
-        this.projectionPublisher = new RedisProjectionPublisher(commands, keys, clock, settings.gatewayEventsMaxLength());
+        RedisProjectionPublisher publisher = new RedisProjectionPublisher(commands, keys, clock,
+                settings.gatewayEventsMaxLength());
+        this.projectionPublisher = publisher;
+        this.maintenance = new RedisMaintenance(commands, keys, clock, sessions, publisher);
     }
 
     /**
@@ -91,6 +96,11 @@ public final class RedisAdapters implements AutoCloseable {
 
     public ProjectionPublisher projectionPublisher() {
         return projectionPublisher;
+    }
+
+    /** The operator's walks over the data: mass logout, audit and repair, runtime settings, audit trail. */
+    public RedisMaintenance maintenance() {
+        return maintenance;
     }
 
     /**

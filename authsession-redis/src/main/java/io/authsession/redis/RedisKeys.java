@@ -1,6 +1,7 @@
 package io.authsession.redis;
 
 import io.authsession.core.domain.AddressKey;
+import java.util.List;
 
 /**
  * The key layout (docs/redis.md). Every key of authsession's own starts with the configured prefix; the gateway's
@@ -11,6 +12,17 @@ import io.authsession.core.domain.AddressKey;
  * one slot too. No key name holds an e-mail address.
  */
 final class RedisKeys {
+    // The name segments, once: the builders below and parse() share them (the scripts derive a user's index keys
+    // with the same words).
+    private static final String CHALLENGE = "challenge:";
+    private static final String RESEND = "resend:";
+    private static final String GUESSES = "guesses:";
+    private static final String SESSION = "session:";
+    private static final String USER_ACTIVE = "user-active:";
+    private static final String USER_REVOKED = "user-revoked:";
+    private static final String CONFIG = "config";
+    private static final String AUDIT = "audit";
+
     private final String prefix;
     private final String gatewaySessionPrefix;
     private final String gatewayStream;
@@ -31,7 +43,7 @@ final class RedisKeys {
     static final int ADDRESS_HINT_LENGTH = 4;
 
     String challenge(String challengeId) {
-        return taggedPrefixOfChallenge(challengeId) + "challenge:" + challengeId;
+        return taggedPrefixOfChallenge(challengeId) + CHALLENGE + challengeId;
     }
 
     /** {@code <prefix>{<address hint>}:} of a challenge, from which a script derives its address's keys. */
@@ -40,11 +52,11 @@ final class RedisKeys {
     }
 
     String resendWindow(AddressKey address) {
-        return prefix + "{" + hint(address.value()) + "}:resend:" + address.value();
+        return prefix + "{" + hint(address.value()) + "}:" + RESEND + address.value();
     }
 
     String failedGuesses(AddressKey address) {
-        return prefix + "{" + hint(address.value()) + "}:guesses:" + address.value();
+        return prefix + "{" + hint(address.value()) + "}:" + GUESSES + address.value();
     }
 
     private static String hint(String id) {
@@ -52,16 +64,16 @@ final class RedisKeys {
     }
 
     String config() {
-        return prefix + "config";
+        return prefix + CONFIG;
     }
 
     UserKeys user(String userId) {
         String tagged = prefix + "{" + SessionIds.ownerHint(userId) + "}:";
-        return new UserKeys(tagged + "session:", tagged + "user-active:" + userId, tagged + "user-revoked:" + userId);
+        return new UserKeys(tagged + SESSION, tagged + USER_ACTIVE + userId, tagged + USER_REVOKED + userId);
     }
 
     String session(String deviceSessionId) {
-        return taggedPrefixOfSession(deviceSessionId) + "session:" + deviceSessionId;
+        return taggedPrefixOfSession(deviceSessionId) + SESSION + deviceSessionId;
     }
 
     /** {@code <prefix>{<hint>}:} of the session's owner, from which a script derives the owner's other keys. */
@@ -75,5 +87,123 @@ final class RedisKeys {
 
     String gatewayStream() {
         return gatewayStream;
+    }
+
+    /** The operator's audit trail: a stream under the prefix (CONTRACT §10). */
+    String audit() {
+        return prefix + AUDIT;
+    }
+
+    /** The kinds of key that {@link #parse} recognises. */
+    enum Kind {
+        SESSION, USER_ACTIVE, USER_REVOKED, CHALLENGE, RESEND_WINDOW, FAILED_GUESSES, CONFIG, AUDIT,
+        GATEWAY_SNAPSHOT, GATEWAY_STREAM, UNKNOWN
+    }
+
+    /**
+     * A key name read back: its kind and the id it names (session id, user id, challenge id, address key; empty for
+     * the singletons and unknown keys).
+     */
+    record Parsed(Kind kind, String id) {
+        static final Parsed UNKNOWN = new Parsed(Kind.UNKNOWN, "");
+    }
+
+    /**
+     * What a key name is, by the layout above. A name is recognised only when the builder of its kind gives it back
+     * exactly (the hash tag included), so a key whose tag does not match its id counts as unknown.
+     */
+    Parsed parse(String key) {
+        if (key.equals(gatewayStream)) {
+            return new Parsed(Kind.GATEWAY_STREAM, "");
+        }
+        if (key.startsWith(gatewaySessionPrefix) && key.length() > gatewaySessionPrefix.length()) {
+            return new Parsed(Kind.GATEWAY_SNAPSHOT, key.substring(gatewaySessionPrefix.length()));
+        }
+        if (!key.startsWith(prefix)) {
+            return Parsed.UNKNOWN;
+        }
+        String rest = key.substring(prefix.length());
+        if (rest.equals(CONFIG)) {
+            return new Parsed(Kind.CONFIG, "");
+        }
+        if (rest.equals(AUDIT)) {
+            return new Parsed(Kind.AUDIT, "");
+        }
+        int close = rest.indexOf("}:");
+        if (!rest.startsWith("{") || close < 0) {
+            return Parsed.UNKNOWN;
+        }
+        String tail = rest.substring(close + 2);
+        for (Kind kind : List.of(Kind.SESSION, Kind.USER_ACTIVE, Kind.USER_REVOKED, Kind.CHALLENGE,
+                Kind.RESEND_WINDOW, Kind.FAILED_GUESSES)) {
+            String segment = segment(kind);
+            if (tail.startsWith(segment) && tail.length() > segment.length()) {
+                String id = tail.substring(segment.length());
+                if (key.equals(build(kind, id))) {
+                    return new Parsed(kind, id);
+                }
+            }
+        }
+        return Parsed.UNKNOWN;
+    }
+
+    private static String segment(Kind kind) {
+        return switch (kind) {
+            case SESSION -> SESSION;
+            case USER_ACTIVE -> USER_ACTIVE;
+            case USER_REVOKED -> USER_REVOKED;
+            case CHALLENGE -> CHALLENGE;
+            case RESEND_WINDOW -> RESEND;
+            case FAILED_GUESSES -> GUESSES;
+            default -> throw new IllegalArgumentException("no segment for " + kind);
+        };
+    }
+
+    private String build(Kind kind, String id) {
+        return switch (kind) {
+            case SESSION -> session(id);
+            case USER_ACTIVE -> user(id).activeSessions();
+            case USER_REVOKED -> user(id).revokedSessions();
+            case CHALLENGE -> challenge(id);
+            case RESEND_WINDOW -> isAddressKey(id) ? resendWindow(new AddressKey(id)) : "";
+            case FAILED_GUESSES -> isAddressKey(id) ? failedGuesses(new AddressKey(id)) : "";
+            default -> "";
+        };
+    }
+
+    private static boolean isAddressKey(String id) {
+        try {
+            new AddressKey(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A {@code SCAN MATCH} pattern for every key under the prefix. */
+    String everyKeyPattern() {
+        return glob(prefix) + "*";
+    }
+
+    /** A {@code SCAN MATCH} pattern for every gateway snapshot key. */
+    String everySnapshotPattern() {
+        return glob(gatewaySessionPrefix) + "*";
+    }
+
+    /** A {@code SCAN MATCH} pattern for every user's active index (the mass logout walks them). */
+    String everyActiveIndexPattern() {
+        return glob(prefix) + "{*}:" + glob(USER_ACTIVE) + "*";
+    }
+
+    /** {@code text} with the glob characters of {@code SCAN MATCH} escaped. */
+    static String glob(String text) {
+        StringBuilder escaped = new StringBuilder(text.length() + 8);
+        for (char c : text.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
     }
 }

@@ -118,6 +118,30 @@ final class RedisSessionStore implements SessionStore {
                 List.of(user.activeSessions(), user.revokedSessions()),
                 List.of(user.sessionPrefix(), RedisReplies.millis(now), reason, RedisReplies.millis(at),
                         Long.toString(retention.toMillis())));
+        return userRevocationOf(reply);
+    }
+
+    /**
+     * {@link #revokeAllActive} for many users in one round trip, the same script for each (the operator's mass
+     * logout): the results in the order of {@code userIds}.
+     */
+    List<UserRevocation> revokeAllActive(List<String> userIds, String reason, Instant at, Duration retention) {
+        Instant now = clock.instant();
+        List<List<String>> keyLists = new ArrayList<>(userIds.size());
+        List<List<String>> argLists = new ArrayList<>(userIds.size());
+        for (String userId : userIds) {
+            UserKeys user = keys.user(userId);
+            keyLists.add(List.of(user.activeSessions(), user.revokedSessions()));
+            argLists.add(List.of(user.sessionPrefix(), RedisReplies.millis(now), reason, RedisReplies.millis(at),
+                    Long.toString(retention.toMillis())));
+        }
+        return redis.evalPipelined("revoke all sessions", LuaScript.SESSION_REVOKE_ALL, keyLists, argLists).stream()
+                .map(RedisSessionStore::userRevocationOf)
+                .toList();
+    }
+
+    private static UserRevocation userRevocationOf(Object scriptReply) {
+        List<?> reply = (List<?>) scriptReply;
         List<Revocation> revocations = ((List<?>) reply.get(1)).stream()
                 .map(entry -> (List<?>) entry)
                 .map(entry -> new Revocation(sessionOf(RedisReplies.fromFlat(entry.get(1))),
@@ -180,7 +204,7 @@ final class RedisSessionStore implements SessionStore {
     }
 
     /** The session as stored: {@code active} or {@code revoked}; a reader applies {@link DeviceSession#seenAt}. */
-    private static DeviceSession sessionOf(Map<String, String> fields) {
+    static DeviceSession sessionOf(Map<String, String> fields) {
         return new DeviceSession(
                 RedisReplies.required(fields, "device_session_id"),
                 RedisReplies.required(fields, "user_id"),

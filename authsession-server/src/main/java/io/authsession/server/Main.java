@@ -19,6 +19,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("admin")) {
+            // The operator command line (CONTRACT §10): same configuration, no listener; it ends the process itself.
+            io.authsession.server.admin.AdminCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         LogFormat.install();
         List<String> arguments = List.of(args);
         if (!arguments.stream().allMatch("--dev"::equals)) {
