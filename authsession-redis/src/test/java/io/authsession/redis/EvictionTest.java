@@ -43,17 +43,22 @@ class EvictionTest {
                 sessions.create(session, 0, Duration.ofHours(720));
                 created.add(session);
             }
-            String index = new RedisKeys(RedisSettings.builder().build()).user(user).activeSessions();
+            RedisKeys keys = new RedisKeys(RedisSettings.builder().build());
+            String index = keys.user(user).activeSessions();
             String filler = "x".repeat(4096);
-            // Fill memory far past maxmemory; the index is touched between batches so that LRU keeps it and evicts
-            // the cold session records among the filler.
-            for (int batch = 0; batch < 40 && evictedKeys(raw) < 1000; batch++) {
-                for (int i = 0; i < 200; i++) {
+            // Fill memory past maxmemory until records are evicted. The index is touched between batches so that LRU
+            // keeps it; EXISTS does not touch a key, so counting the records gone does not save them.
+            long missing = 0;
+            for (int batch = 0; batch < 400 && missing < 20; batch++) {
+                for (int i = 0; i < 100; i++) {
                     raw.set("filler:" + batch + ":" + i, filler);
                 }
                 raw.zcard(index);
+                missing = created.stream().filter(session -> !raw.exists(keys.session(session.id()))).count();
             }
             assertThat(evictedKeys(raw)).as("Redis evicted keys").isPositive();
+            assertThat(missing).as("session records evicted").isGreaterThanOrEqualTo(20);
+            assertThat(raw.exists(index)).as("the index, kept by LRU").isTrue();
 
             SessionListing first = sessions.listByUser(user, Optional.empty());
             assertThat(first.lostRecords()).as("lost records found by the first listing").isPositive();

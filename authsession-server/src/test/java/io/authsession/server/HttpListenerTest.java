@@ -135,9 +135,13 @@ class HttpListenerTest {
         for (int i = 0; i < 100 && !refused.closesConnection(); i++) {
             refused = kept.exchange(get("/users/a"));
         }
-        assertThat(refused.status()).isEqualTo(503);
-        assertThat(errorCode(refused)).isEqualTo("service_unavailable");
-        assertThat(refused.header("Cache-Control")).contains("no-store");
+        // A request that passed the gate an instant before it closed is served, with Connection: close; one after is
+        // refused with 503. Either way its answer closes the connection.
+        assertThat(refused.status()).isIn(200, 503);
+        if (refused.status() == 503) {
+            assertThat(errorCode(refused)).isEqualTo("service_unavailable");
+            assertThat(refused.header("Cache-Control")).contains("no-store");
+        }
         assertThat(refused.closesConnection()).isTrue();
         assertThat(kept.closedByServer()).isTrue();
         assertThat(stopping).isNotDone();
