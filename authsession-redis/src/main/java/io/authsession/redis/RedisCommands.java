@@ -367,7 +367,8 @@ final class RedisCommands {
     }
 
     /**
-     * Runs {@code call}; when it fails on a broken connection, drops the idle connections and runs it once more.
+     * Runs {@code call}; when it fails on a broken connection, drops the idle connections (and, on a cluster, asks for
+     * the slots again) and runs it once more.
      * Every Jedis failure ends as {@link DependencyUnavailableException}.
      */
     private <T> T retryingBroken(String operation, Supplier<T> call) {
@@ -378,6 +379,12 @@ final class RedisCommands {
                 throw unavailable(operation, e);
             }
             topology.dropIdleConnections();
+            try {
+                // On a cluster the node may be gone for good (failover): ask where its slots are now.
+                topology.refreshSlots();
+            } catch (JedisException refresh) {
+                e.addSuppressed(refresh);
+            }
             listener.roundTrip(operation + " (again, on a new connection)", 1);
             try {
                 return call.get();
