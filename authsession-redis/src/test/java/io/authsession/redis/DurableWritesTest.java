@@ -115,6 +115,54 @@ class DurableWritesTest {
         }
 
         @Test
+        @DisplayName("waiting for the replica costs about one replication round trip, far below the ack timeout"
+                + " (measured: a revocation and its publication, as an HTTP revoke makes them)")
+        void cost() {
+            RedisAdapters plain = adapters(0);
+            RedisAdapters durable = adapters(1);
+            revocations(plain, 50);
+            revocations(durable, 50);
+            // Interleaved, so that both see the same machine load.
+            long[] withoutWait = new long[0];
+            long[] withWait = new long[0];
+            for (int round = 0; round < 4; round++) {
+                withoutWait = concat(withoutWait, revocations(plain, 50));
+                withWait = concat(withWait, revocations(durable, 50));
+            }
+            java.util.Arrays.sort(withoutWait);
+            java.util.Arrays.sort(withWait);
+            System.out.println("event=durable_revocation_cost runs=200 p50_us=" + percentile(withoutWait, 50) + "/"
+                    + percentile(withWait, 50) + " p99_us=" + percentile(withoutWait, 99) + "/"
+                    + percentile(withWait, 99) + " (MIN_REPLICAS_ACK=0/1)");
+            assertThat(percentile(withWait, 50)).isLessThan(ACK_TIMEOUT.toNanos() / 1000 / 2);
+        }
+
+        private static long[] concat(long[] a, long[] b) {
+            long[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, both, a.length, b.length);
+            return both;
+        }
+
+        /** Microseconds of each revocation plus its publication, after creating the sessions. */
+        private long[] revocations(RedisAdapters adapters, int runs) {
+            long[] micros = new long[runs];
+            for (int i = 0; i < runs; i++) {
+                DeviceSession session = newSession("cost-" + i);
+                adapters.sessionStore().create(session, 0, Duration.ofHours(1));
+                long started = System.nanoTime();
+                DeviceSession revoked = adapters.sessionStore().revoke(session.id(), "logout", clock.instant(),
+                        Duration.ofHours(1)).orElseThrow().session();
+                adapters.projectionPublisher().publish(SessionSnapshot.of(revoked, Duration.ofHours(1)));
+                micros[i] = (System.nanoTime() - started) / 1000;
+            }
+            return micros;
+        }
+
+        private static long percentile(long[] sorted, int percent) {
+            return sorted[Math.min(sorted.length - 1, sorted.length * percent / 100)];
+        }
+
+        @Test
         @DisplayName("waiting for more replicas than there are always fails, naming how many acknowledged")
         void moreThanThere() {
             RedisAdapters adapters = adapters(2);
