@@ -5,6 +5,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +122,11 @@ final class RedisCommands {
         return evalPipelined(operation, script, List.of(keys), List.of(args), true).get(0);
     }
 
+    /** {@link #evalPipelined(String, LuaScript, List, List, boolean)} without waiting for replicas. */
+    List<Object> evalPipelined(String operation, LuaScript script, List<List<String>> keys, List<List<String>> args) {
+        return evalPipelined(operation, script, keys, args, false);
+    }
+
     /**
      * Runs one script many times, one round trip per hash slot (one in all when the calls share a slot, as a user's
      * publications do: they share the gateway's hash tag). Every call is attempted; the first failure is thrown after
@@ -137,8 +143,13 @@ final class RedisCommands {
             List<List<String>> batchKeys = batch.stream().map(keys::get).toList();
             List<List<String>> batchArgs = batch.stream().map(args::get).toList();
             listener.roundTrip(operation, batch.size() + (waits ? 2 : 0));
-            List<Object> batchResults = retryingBroken(operation,
-                    () -> runBatch(operation, script, batchKeys, batchArgs, waits));
+            List<Object> batchResults;
+            try {
+                batchResults = retryingBroken(operation, () -> runBatch(operation, script, batchKeys, batchArgs, waits));
+            } catch (DependencyUnavailableException e) {
+                // This slot's node failed as a whole; the other slots are still attempted.
+                batchResults = Collections.nCopies(batch.size(), e);
+            }
             for (int i = 0; i < batch.size(); i++) {
                 Object result = batchResults.get(i);
                 if (result instanceof DependencyUnavailableException e) {
