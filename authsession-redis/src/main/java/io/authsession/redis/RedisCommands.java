@@ -145,7 +145,8 @@ final class RedisCommands {
             listener.roundTrip(operation, batch.size() + (waits ? 2 : 0));
             List<Object> batchResults;
             try {
-                batchResults = retryingBroken(operation, () -> runBatch(operation, script, batchKeys, batchArgs, waits));
+                batchResults = retryingBroken(operation,
+                        () -> runBatch(operation, script, batchKeys, batchArgs, waits));
             } catch (DependencyUnavailableException e) {
                 // This slot's node failed as a whole; the other slots are still attempted.
                 batchResults = Collections.nCopies(batch.size(), e);
@@ -336,7 +337,8 @@ final class RedisCommands {
             if (asking) {
                 pipeline.appendCommand(asking());
             }
-            responses.add(pipeline.set(markerKey(keys.get(0).get(0)), "1", SetParams.setParams().px(MARKER_TTL_MILLIS)));
+            responses.add(pipeline.set(markerKey(keys.get(0).get(0)), "1",
+                    SetParams.setParams().px(MARKER_TTL_MILLIS)));
             responses.add(pipeline.waitReplicas(minReplicasAck, replicaAckTimeout.toMillis()));
         }
         pipeline.sync();

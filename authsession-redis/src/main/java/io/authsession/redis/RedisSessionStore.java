@@ -99,7 +99,8 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public Optional<Revocation> revoke(String deviceSessionId, String reason, Instant at, Duration retention) {
         Instant now = clock.instant();
-        Object reply = redis.evalDurable("revoke session", LuaScript.SESSION_REVOKE, List.of(keys.session(deviceSessionId)),
+        Object reply = redis.evalDurable("revoke session", LuaScript.SESSION_REVOKE,
+                List.of(keys.session(deviceSessionId)),
                 List.of(keys.taggedPrefixOfSession(deviceSessionId), RedisReplies.millis(now), reason,
                         RedisReplies.millis(at), Long.toString(retention.toMillis())));
         if (reply == null) {

@@ -15,7 +15,7 @@ import java.util.Optional;
  * <p>Three topologies (docs/redis.md, <i>Topologies</i>), each on Jedis's own client for it:
  * <pre>{@code
  * RedisSettings.builder().address("redis:6379")                                  // one Redis (the default)
- * RedisSettings.builder().sentinel("authsession", "s1:26379", "s2:26379", "s3:26379")  // Sentinel: master name, sentinels
+ * RedisSettings.builder().sentinel("authsession", "s1:26379", "s2:26379")        // Sentinel: master name, sentinels
  * RedisSettings.builder().cluster("n1:6379", "n2:6379")                          // Cluster: seed nodes
  *         .gatewaySessionKeyPrefix("{gateway}session:").gatewayEventsStream("{gateway}session_events")
  * }</pre>
@@ -287,8 +287,8 @@ public record RedisSettings(
 
     /**
      * The hash tag Redis Cluster hashes a key by when its name starts with {@code name}: the text between the first
-     * {@code {}} and the next {@code }}, when that is not empty and within {@code name}. Empty when keys starting
-     * with {@code name} would be hashed whole (then two of them share a slot only by chance).
+     * opening brace and the next closing brace, when that is not empty and within {@code name}. Empty when keys
+     * starting with {@code name} would be hashed whole (then two of them share a slot only by chance).
      */
     static Optional<String> hashTagOf(String name) {
         int open = name.indexOf('{');

@@ -132,7 +132,8 @@ final class RedisTopology implements AutoCloseable {
      */
     Map<String, Pool<Connection>> primaries() {
         Map<String, Pool<Connection>> primaries = new TreeMap<>();
-        provider.getPrimaryNodesConnectionMap().forEach((node, pool) -> primaries.put(String.valueOf(node), poolOf(pool)));
+        provider.getPrimaryNodesConnectionMap()
+                .forEach((node, pool) -> primaries.put(String.valueOf(node), poolOf(pool)));
         return primaries;
     }
 

@@ -196,7 +196,8 @@ class DurableWritesTest {
             adapters.sessionStore().create(b, 0, Duration.ofHours(1));
             var revoked = adapters.sessionStore().revokeAllActive("u1", "logout", clock.instant(), Duration.ofHours(1));
             String sessionKey = keys.session(a.id());
-            try (RespClient replica = cluster.connect(cluster.replicaOf(cluster.primaryFor(sessionKey)).orElseThrow())) {
+            RedisEndpoint sessionReplica = cluster.replicaOf(cluster.primaryFor(sessionKey)).orElseThrow();
+            try (RespClient replica = cluster.connect(sessionReplica)) {
                 replica.call("READONLY");
                 assertThat(hget(replica, sessionKey, "status")).isEqualTo("revoked");
                 assertThat(hget(replica, keys.session(b.id()), "status")).isEqualTo("revoked");

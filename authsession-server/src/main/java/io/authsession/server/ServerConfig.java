@@ -94,10 +94,12 @@ record ServerConfig(
             Map.entry("gatewaySessionKeyPrefix", GATEWAY_SESSION_KEY_PREFIX),
             Map.entry("gatewayEventsStream", GATEWAY_SESSION_EVENTS_STREAM),
             Map.entry("gatewayEventsMaxLength", GATEWAY_SESSION_EVENTS_MAXLEN),
-            Map.entry("mode", REDIS_MODE), Map.entry("clusterNodes", REDIS_ADDR), Map.entry("sentinels", REDIS_SENTINELS),
+            Map.entry("mode", REDIS_MODE), Map.entry("clusterNodes", REDIS_ADDR),
+            Map.entry("sentinels", REDIS_SENTINELS),
             Map.entry("sentinelMasterName", REDIS_SENTINEL_MASTER), Map.entry("minReplicasAck", REDIS_MIN_REPLICAS_ACK),
             Map.entry("replicaAckTimeout", REDIS_REPLICA_ACK_TIMEOUT),
-            Map.entry(RedisSettings.GATEWAY_NAMES, GATEWAY_SESSION_KEY_PREFIX + " and " + GATEWAY_SESSION_EVENTS_STREAM));
+            Map.entry(RedisSettings.GATEWAY_NAMES,
+                    GATEWAY_SESSION_KEY_PREFIX + " and " + GATEWAY_SESSION_EVENTS_STREAM));
 
     private static final Set<String> KNOWN = known(PUBLIC_HTTP_ADDR, INTERNAL_HTTP_ADDR, INTERNAL_API_TOKEN,
             CODE_HASH_KEY, CODE_HASH_KEY_PREVIOUS, CONFIRM_IDEMPOTENCY_WINDOW, CHALLENGE_EXPIRED_RETENTION,

@@ -65,7 +65,8 @@ class RedisFaultsIT {
     }
 
     private static void assertQuiet(ServerProcess server) {
-        assertThat(server.stdout()).noneMatch(line -> line.contains(" ERROR ") || line.contains("event=internal_error"));
+        assertThat(server.stdout())
+                .noneMatch(line -> line.contains(" ERROR ") || line.contains("event=internal_error"));
         assertThat(server.stderr()).isEmpty();
     }
 
