@@ -56,6 +56,11 @@ final class LuaScript {
         return sha1;
     }
 
+    /** This script with {@code prelude} run first, under the same name (tests wrap scripts this way). */
+    LuaScript withPrelude(String prelude) {
+        return new LuaScript(name, prelude + source);
+    }
+
     /** The script made of these resources, in order (shared helpers first). */
     private static LuaScript load(String... parts) {
         StringBuilder source = new StringBuilder();

@@ -7,16 +7,17 @@ import io.authsession.core.port.ConfigProvider;
 import io.authsession.core.port.ProjectionPublisher;
 import io.authsession.core.port.ResendThrottle;
 import io.authsession.core.port.SessionStore;
+import io.authsession.core.error.DependencyUnavailableException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The Redis side of authsession: every store port over one connection pool.
+ * The Redis side of authsession: every store port over one Redis client (standalone, Sentinel or Cluster, as the
+ * {@link RedisSettings} say) and its connection pools.
  *
  * <pre>{@code
  * try (RedisAdapters redis = RedisAdapters.create(RedisSettings.builder().address("redis:6379").build(),
@@ -27,10 +28,15 @@ import redis.clients.jedis.SslOptions;
  * }
  * }</pre>
  *
- * <p>Creating it opens no connection; the first command (or a {@code ping()}) does.
+ * <p>On one Redis, creating it opens no connection; the first command (or a {@code ping()}) does. A Sentinel or
+ * Cluster client asks the sentinels for the primary, or the seed nodes for the slots, when it is created.
+ *
+ * <p>Maintenance that addresses nodes rather than keys (a {@code SCAN} over every key, which Redis Cluster only
+ * offers per node) walks {@code RedisCommands.primaries()} with {@code RedisCommands.onPrimary} on {@code commands()}:
+ * one entry for a standalone server or a Sentinel group, each primary for a cluster.
  */
 public final class RedisAdapters implements AutoCloseable {
-    private final RedisClient client;
+    private final RedisTopology topology;
     private final RedisCommands commands;
     private final ChallengeStore challengeStore;
     private final SessionStore sessionStore;
@@ -40,12 +46,13 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisMaintenance maintenance;
 
     private RedisAdapters(RedisSettings settings, Clock clock, RuntimeSettings runtimeDefaults) {
-        this.client = RedisClient.builder()
-                .hostAndPort(settings.host(), settings.port())
-                .clientConfig(clientConfig(settings))
-                .poolConfig(poolConfig(settings))
-                .build();
-        this.commands = new RedisCommands(client);
+        try {
+            this.topology = RedisTopology.connect(settings);
+        } catch (JedisException e) {
+            throw RedisCommands.unavailable("connect to Redis (" + settings.mode().wireName() + " "
+                    + settings.startNodes() + ")", e);
+        }
+        this.commands = new RedisCommands(topology, settings);
         RedisKeys keys = new RedisKeys(settings);
         this.challengeStore = new RedisChallengeStore(commands, keys, clock);
         RedisSessionStore sessions = new RedisSessionStore(commands, keys, clock);
@@ -59,10 +66,11 @@ public final class RedisAdapters implements AutoCloseable {
     }
 
     /**
-     * Adapters on a new connection pool.
+     * Adapters on a new Redis client.
      *
      * @param clock the clock expiry is decided against (TTLs in Redis only clean up)
      * @param runtimeDefaults the environment defaults of the runtime settings hash
+     * @throws DependencyUnavailableException when no sentinel or cluster seed node answers (Sentinel and Cluster)
      */
     public static RedisAdapters create(RedisSettings settings, Clock clock, RuntimeSettings runtimeDefaults) {
         return new RedisAdapters(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"),
@@ -104,8 +112,9 @@ public final class RedisAdapters implements AutoCloseable {
     }
 
     /**
-     * Loads every Lua script into the server's cache, so that no request pays for a first
-     * {@code EVAL}. Optional: a script the server does not know is sent on first use anyway.
+     * Loads every Lua script into the script cache of every primary, so that no request pays for a first
+     * {@code EVAL}. Optional: a node that does not know a script (a replica promoted by a failover, a restarted node)
+     * gets it on first use anyway.
      */
     public void loadScripts() {
         commands.loadScripts(LuaScript.ALL);
@@ -113,49 +122,42 @@ public final class RedisAdapters implements AutoCloseable {
 
     /**
      * The server's {@code maxmemory-policy} when it may evict keys without a TTL ({@code allkeys-*}): active sessions
-     * have none, so such a policy can silently log users out. Empty when the policy is safe or cannot be read.
+     * have none, so such a policy can silently log users out. Empty when every primary's policy is safe or cannot be
+     * read. On a cluster: the first such policy of {@link #evictingMaxmemoryPolicies()}.
      */
     public Optional<String> evictingMaxmemoryPolicy() {
-        String memory = commands.run("read memory info", c -> c.info("memory"));
-        return memory.lines()
-                .filter(line -> line.startsWith("maxmemory_policy:"))
-                .map(line -> line.substring("maxmemory_policy:".length()).strip())
-                .filter(policy -> policy.startsWith("allkeys-"))
-                .findFirst();
+        return evictingMaxmemoryPolicies().values().stream().findFirst();
     }
 
-    /** The command runner every adapter shares, for tests that count round trips. */
+    /**
+     * Each primary ({@code host:port}) whose {@code maxmemory-policy} may evict keys without a TTL, with the policy;
+     * empty when none does. Every primary of a cluster is asked, since each applies its own configuration.
+     *
+     * @throws DependencyUnavailableException when a primary cannot be asked
+     */
+    public Map<String, String> evictingMaxmemoryPolicies() {
+        Map<String, String> evicting = new LinkedHashMap<>();
+        commands.onEveryPrimary("read memory info", jedis -> jedis.info("memory")).forEach((node, memory) ->
+                memory.lines()
+                        .filter(line -> line.startsWith("maxmemory_policy:"))
+                        .map(line -> line.substring("maxmemory_policy:".length()).strip())
+                        .filter(policy -> policy.startsWith("allkeys-"))
+                        .findFirst()
+                        .ifPresent(policy -> evicting.put(node, policy)));
+        return evicting;
+    }
+
+    /**
+     * The command runner every adapter shares: for tests that count round trips, and for maintenance in this module
+     * that walks every primary ({@link RedisCommands#primaries()}, {@link RedisCommands#onPrimary}).
+     */
     RedisCommands commands() {
         return commands;
     }
 
-    /** Closes the connection pool. */
+    /** Closes the Redis client and its connection pools (and, for Sentinel, its sentinel listeners). */
     @Override
     public void close() {
-        client.close();
-    }
-
-    private static DefaultJedisClientConfig clientConfig(RedisSettings settings) {
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(Math.toIntExact(settings.connectTimeout().toMillis()))
-                .socketTimeoutMillis(Math.toIntExact(settings.socketTimeout().toMillis()))
-                .database(settings.database())
-                .clientName("authsession");
-        if (settings.tls()) {
-            // JVM trust store, full certificate and host name verification.
-            config.sslOptions(SslOptions.defaults());
-        }
-        settings.username().ifPresent(config::user);
-        settings.password().ifPresent(config::password);
-        return config.build();
-    }
-
-    private static ConnectionPoolConfig poolConfig(RedisSettings settings) {
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(settings.poolSize());
-        pool.setMaxIdle(settings.poolSize());
-        pool.setBlockWhenExhausted(true);
-        pool.setMaxWait(settings.poolMaxWait());
-        return pool;
+        topology.close();
     }
 }

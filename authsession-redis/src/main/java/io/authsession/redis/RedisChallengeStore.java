@@ -146,7 +146,7 @@ final class RedisChallengeStore implements ChallengeStore {
 
     @Override
     public void ping() {
-        redis.run("ping", client -> client.ping());
+        redis.ping();
     }
 
     private String now() {

@@ -68,7 +68,7 @@ final class RedisConfigProvider implements ConfigProvider {
 
     @Override
     public void ping() {
-        redis.run("ping", client -> client.ping());
+        redis.ping();
     }
 
     private record Cached(RuntimeSettings settings, Instant readAt) {}

@@ -8,7 +8,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
-/** The gateway projection: one script writes the snapshot key and appends the event, ordered by revision. */
+/**
+ * The gateway projection: one script writes the snapshot key and appends the event, ordered by revision. With
+ * replicas to wait for (durable revocations), every publication waits for them too: a revocation the gateway cannot
+ * see after a failover would not be one.
+ */
 final class RedisProjectionPublisher implements ProjectionPublisher {
     private final RedisCommands redis;
     private final RedisKeys keys;
@@ -24,14 +28,19 @@ final class RedisProjectionPublisher implements ProjectionPublisher {
 
     @Override
     public PublishOutcome publish(SessionSnapshot snapshot) {
-        return outcome(redis.eval("publish projection", LuaScript.PROJECTION_PUBLISH, keysOf(snapshot), argsOf(snapshot)));
+        return outcome(redis.evalDurable("publish projection", LuaScript.PROJECTION_PUBLISH, keysOf(snapshot),
+                argsOf(snapshot)));
     }
 
-    /** One round trip for all snapshots. */
+    /**
+     * One round trip for all snapshots: they share the gateway's names, so one slot on a cluster (the gateway's hash
+     * tag). With replicas to wait for, that round trip ends with {@code WAIT}.
+     */
     @Override
     public List<PublishOutcome> publishAll(List<SessionSnapshot> snapshots) {
         return redis.evalPipelined("publish projection", LuaScript.PROJECTION_PUBLISH,
-                        snapshots.stream().map(this::keysOf).toList(), snapshots.stream().map(this::argsOf).toList())
+                        snapshots.stream().map(this::keysOf).toList(), snapshots.stream().map(this::argsOf).toList(),
+                        true)
                 .stream()
                 .map(RedisProjectionPublisher::outcome)
                 .toList();
@@ -39,7 +48,7 @@ final class RedisProjectionPublisher implements ProjectionPublisher {
 
     @Override
     public void ping() {
-        redis.run("ping", client -> client.ping());
+        redis.ping();
     }
 
     private List<String> keysOf(SessionSnapshot snapshot) {

@@ -53,6 +53,6 @@ final class RedisResendThrottle implements ResendThrottle {
 
     @Override
     public void ping() {
-        redis.run("ping", client -> client.ping());
+        redis.ping();
     }
 }

@@ -60,7 +60,7 @@ final class RedisSessionStore implements SessionStore {
                 RedisReplies.millis(session.createdAt()), RevokeReasons.SESSION_LIMIT,
                 purgeAt.map(RedisReplies::millis).orElse(NEVER)));
         args.addAll(RedisReplies.flat(fields));
-        List<?> reply = (List<?>) redis.eval("create session", LuaScript.SESSION_CREATE,
+        List<?> reply = (List<?>) redis.evalDurable("create session", LuaScript.SESSION_CREATE,
                 List.of(keys.session(session.id()), user.activeSessions(), user.revokedSessions()), args);
         boolean created = Long.valueOf(1).equals(reply.get(0));
         List<DeviceSession> revoked = sessionsOf(reply.get(2), now);
@@ -99,7 +99,8 @@ final class RedisSessionStore implements SessionStore {
     @Override
     public Optional<Revocation> revoke(String deviceSessionId, String reason, Instant at, Duration retention) {
         Instant now = clock.instant();
-        Object reply = redis.eval("revoke session", LuaScript.SESSION_REVOKE, List.of(keys.session(deviceSessionId)),
+        Object reply = redis.evalDurable("revoke session", LuaScript.SESSION_REVOKE,
+                List.of(keys.session(deviceSessionId)),
                 List.of(keys.taggedPrefixOfSession(deviceSessionId), RedisReplies.millis(now), reason,
                         RedisReplies.millis(at), Long.toString(retention.toMillis())));
         if (reply == null) {
@@ -114,7 +115,7 @@ final class RedisSessionStore implements SessionStore {
     public UserRevocation revokeAllActive(String userId, String reason, Instant at, Duration retention) {
         Instant now = clock.instant();
         UserKeys user = keys.user(userId);
-        List<?> reply = (List<?>) redis.eval("revoke all sessions", LuaScript.SESSION_REVOKE_ALL,
+        List<?> reply = (List<?>) redis.evalDurable("revoke all sessions", LuaScript.SESSION_REVOKE_ALL,
                 List.of(user.activeSessions(), user.revokedSessions()),
                 List.of(user.sessionPrefix(), RedisReplies.millis(now), reason, RedisReplies.millis(at),
                         Long.toString(retention.toMillis())));
@@ -173,7 +174,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public void ping() {
-        redis.run("ping", client -> client.ping());
+        redis.ping();
     }
 
     private static List<DeviceSession> sessionsOf(Object flatReplies, Instant now) {

@@ -6,7 +6,12 @@ import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 
 class RedisChallengeStoreTest extends ChallengeStoreContract {
-    private final TestKeyspace redis = new TestKeyspace();
+    private final TestKeyspace redis = newKeyspace();
+
+    /** Where the contract runs: the standalone test server here, the cluster in a subclass. */
+    TestKeyspace newKeyspace() {
+        return new TestKeyspace();
+    }
 
     @Override
     protected ChallengeStore createStore(Clock clock) {

@@ -7,11 +7,16 @@ import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 
 class RedisConfigProviderTest extends ConfigProviderContract {
-    private final TestKeyspace redis = new TestKeyspace();
+    private final TestKeyspace redis = newKeyspace();
+
+    /** Where the contract runs: the standalone test server here, the cluster in a subclass. */
+    TestKeyspace newKeyspace() {
+        return new TestKeyspace();
+    }
 
     @Override
     protected ConfigProvider createProvider(Clock clock, RuntimeSettings defaults) {
-        return RedisAdapters.create(redis.settings(), clock, defaults).configProvider();
+        return redis.adapters(redis.settings(), clock, defaults).configProvider();
     }
 
     @Override

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /** The operator's walks on real Redis: mass logout, audit and repair, the audit trail, the key parser. */
 class RedisMaintenanceTest {
@@ -39,7 +39,7 @@ class RedisMaintenanceTest {
     private final RedisWiring w = new RedisWiring(keyspace);
     private final RedisMaintenance maintenance = w.redis.maintenance();
     private final RedisKeys keys = keyspace.keys();
-    private final RedisClient raw = keyspace.raw();
+    private final UnifiedJedis raw = keyspace.raw();
     private final RedisProjectionView gateway = new RedisProjectionView(raw, keys);
 
     @AfterEach

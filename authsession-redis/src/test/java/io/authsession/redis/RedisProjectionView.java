@@ -6,15 +6,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 
 /** What a gateway reads from Redis: the snapshot keys and the event stream. */
 final class RedisProjectionView implements ProjectionView {
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final RedisKeys keys;
 
-    RedisProjectionView(RedisClient redis, RedisKeys keys) {
+    RedisProjectionView(UnifiedJedis redis, RedisKeys keys) {
         this.redis = redis;
         this.keys = keys;
     }

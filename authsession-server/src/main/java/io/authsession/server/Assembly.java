@@ -85,10 +85,11 @@ final class Assembly {
         startupChecks.add(new Step("projection_publisher", () -> adapters.projectionPublisher().ping()));
         startupChecks.add(new Step("resend_throttle", () -> adapters.resendThrottle().ping()));
         preparations.add(new Step("redis_scripts", adapters::loadScripts));
-        preparations.add(new Step("redis_eviction_policy", () -> adapters.evictingMaxmemoryPolicy()
-                .ifPresent(policy -> LOG.log(Level.WARNING, () -> "event=redis_evicting_policy maxmemory_policy="
-                        + policy + " warning=\"Redis may evict active sessions (keys without TTL): users are then"
-                        + " silently logged out; use noeviction or a volatile-* policy\""))));
+        // Every primary of a cluster has its own configuration: one line per primary that may evict.
+        preparations.add(new Step("redis_eviction_policy", () -> adapters.evictingMaxmemoryPolicies()
+                .forEach((node, policy) -> LOG.log(Level.WARNING, () -> "event=redis_evicting_policy node=" + node
+                        + " maxmemory_policy=" + policy + " warning=\"Redis may evict active sessions (keys without"
+                        + " TTL): users are then silently logged out; use noeviction or a volatile-* policy\""))));
         reachabilityChecks.add(new Step("user_service", users::ping));
         reachabilityChecks.add(new Step("mail_service", mail::ping));
 

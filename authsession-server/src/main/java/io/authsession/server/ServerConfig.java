@@ -10,8 +10,10 @@ import io.authsession.rest.RestClients;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -78,6 +80,13 @@ record ServerConfig(
     static final String REDIS_SOCKET_TIMEOUT = "AUTHSESSION_REDIS_SOCKET_TIMEOUT";
     static final String REDIS_POOL_SIZE = "AUTHSESSION_REDIS_POOL_SIZE";
     static final String REDIS_POOL_MAX_WAIT = "AUTHSESSION_REDIS_POOL_MAX_WAIT";
+    static final String REDIS_MODE = "AUTHSESSION_REDIS_MODE";
+    static final String REDIS_SENTINELS = "AUTHSESSION_REDIS_SENTINELS";
+    static final String REDIS_SENTINEL_MASTER = "AUTHSESSION_REDIS_SENTINEL_MASTER";
+    static final String REDIS_SENTINEL_USERNAME = "AUTHSESSION_REDIS_SENTINEL_USERNAME";
+    static final String REDIS_SENTINEL_PASSWORD = "AUTHSESSION_REDIS_SENTINEL_PASSWORD";
+    static final String REDIS_MIN_REPLICAS_ACK = "AUTHSESSION_REDIS_MIN_REPLICAS_ACK";
+    static final String REDIS_REPLICA_ACK_TIMEOUT = "AUTHSESSION_REDIS_REPLICA_ACK_TIMEOUT";
 
     /** The environment variable holding the default of each runtime setting (CONTRACT §5). */
     static final Map<Setting, String> RUNTIME_DEFAULT_VARIABLES = runtimeDefaultVariables();
@@ -90,7 +99,13 @@ record ServerConfig(
             Map.entry("poolMaxWait", REDIS_POOL_MAX_WAIT), Map.entry("keyPrefix", REDIS_KEY_PREFIX),
             Map.entry("gatewaySessionKeyPrefix", GATEWAY_SESSION_KEY_PREFIX),
             Map.entry("gatewayEventsStream", GATEWAY_SESSION_EVENTS_STREAM),
-            Map.entry("gatewayEventsMaxLength", GATEWAY_SESSION_EVENTS_MAXLEN));
+            Map.entry("gatewayEventsMaxLength", GATEWAY_SESSION_EVENTS_MAXLEN),
+            Map.entry("mode", REDIS_MODE), Map.entry("clusterNodes", REDIS_ADDR),
+            Map.entry("sentinels", REDIS_SENTINELS),
+            Map.entry("sentinelMasterName", REDIS_SENTINEL_MASTER), Map.entry("minReplicasAck", REDIS_MIN_REPLICAS_ACK),
+            Map.entry("replicaAckTimeout", REDIS_REPLICA_ACK_TIMEOUT),
+            Map.entry(RedisSettings.GATEWAY_NAMES,
+                    GATEWAY_SESSION_KEY_PREFIX + " and " + GATEWAY_SESSION_EVENTS_STREAM));
 
     private static final Set<String> KNOWN = known(PUBLIC_HTTP_ADDR, INTERNAL_HTTP_ADDR, INTERNAL_API_TOKEN,
             CODE_HASH_KEY, CODE_HASH_KEY_PREVIOUS, CONFIRM_IDEMPOTENCY_WINDOW, CHALLENGE_EXPIRED_RETENTION,
@@ -99,8 +114,9 @@ record ServerConfig(
             REDIS_PASSWORD, REDIS_DB, REDIS_TLS, REDIS_KEY_PREFIX, GATEWAY_SESSION_KEY_PREFIX,
             GATEWAY_SESSION_EVENTS_STREAM, GATEWAY_SESSION_EVENTS_MAXLEN, REDIS_CONNECT_TIMEOUT, REDIS_SOCKET_TIMEOUT,
             REDIS_POOL_SIZE, REDIS_POOL_MAX_WAIT, STARTUP_CHECK_TIMEOUT, SHUTDOWN_TIMEOUT, HTTP_MAX_CONNECTIONS,
-            SEND_ANSWER_TIME, SEND_DELIVERY_THREADS,
-            "AUTHSESSION_TEST_REDIS_URL");
+            SEND_ANSWER_TIME, SEND_DELIVERY_THREADS, REDIS_MODE, REDIS_SENTINELS, REDIS_SENTINEL_MASTER,
+            REDIS_SENTINEL_USERNAME, REDIS_SENTINEL_PASSWORD, REDIS_MIN_REPLICAS_ACK, REDIS_REPLICA_ACK_TIMEOUT,
+            "AUTHSESSION_TEST_REDIS_URL", "AUTHSESSION_TEST_REDIS_CLUSTER_URL", "AUTHSESSION_TEST_REDIS_SENTINEL_URL");
 
     private static Map<Setting, String> runtimeDefaultVariables() {
         Map<Setting, String> variables = new EnumMap<>(Setting.class);
@@ -323,7 +339,7 @@ record ServerConfig(
         RedisSettings redis() throws InvalidConfigurationException {
             RedisSettings.Builder redis = RedisSettings.builder();
             try {
-                redis.address(orDefault(REDIS_ADDR, "127.0.0.1:6379"));
+                topology(redis);
                 optional(REDIS_USERNAME).ifPresent(redis::username);
                 optional(REDIS_PASSWORD).ifPresent(redis::password);
                 redis.database((int) number(REDIS_DB, "0", 0, Integer.MAX_VALUE));
@@ -336,10 +352,51 @@ record ServerConfig(
                 redis.gatewaySessionKeyPrefix(orDefault(GATEWAY_SESSION_KEY_PREFIX, "gateway:session:"));
                 redis.gatewayEventsStream(orDefault(GATEWAY_SESSION_EVENTS_STREAM, "gateway:session_events"));
                 redis.gatewayEventsMaxLength(number(GATEWAY_SESSION_EVENTS_MAXLEN, "100000", 1, Long.MAX_VALUE));
+                redis.minReplicasAck((int) number(REDIS_MIN_REPLICAS_ACK, "0", 0, RedisSettings.MAX_REPLICAS_ACK));
+                redis.replicaAckTimeout(positiveDuration(REDIS_REPLICA_ACK_TIMEOUT, "500ms"));
                 return redis.build();
             } catch (InvalidSettingException e) {
                 throw new InvalidConfigurationException(REDIS_VARIABLES.getOrDefault(e.setting(), REDIS_ADDR), e.rule());
             }
+        }
+
+        /**
+         * CONTRACT §7.1: one Redis at {@code AUTHSESSION_REDIS_ADDR}; the sentinels and master name of a Sentinel
+         * group (the address is not used); or the seed nodes of a cluster, listed in {@code AUTHSESSION_REDIS_ADDR}.
+         */
+        private void topology(RedisSettings.Builder redis) throws InvalidConfigurationException {
+            RedisSettings.Mode mode = RedisSettings.Mode.fromName(orDefault(REDIS_MODE, "standalone"));
+            redis.mode(mode);
+            String address = orDefault(REDIS_ADDR, "127.0.0.1:6379");
+            switch (mode) {
+                case STANDALONE -> {
+                    if (address.contains(",")) {
+                        throw new InvalidConfigurationException(REDIS_ADDR, "'" + address + "' lists several nodes;"
+                                + " one Redis is host:port (the seed nodes of a cluster need " + REDIS_MODE
+                                + "=cluster)");
+                    }
+                    redis.address(address);
+                }
+                case CLUSTER -> redis.clusterNodes(list(address));
+                case SENTINEL -> {
+                    redis.sentinels(list(optional(REDIS_SENTINELS).orElseThrow(() -> new InvalidConfigurationException(
+                            REDIS_SENTINELS, "is required when " + REDIS_MODE + "=sentinel"))));
+                    redis.sentinelMasterName(optional(REDIS_SENTINEL_MASTER).orElseThrow(() ->
+                            new InvalidConfigurationException(REDIS_SENTINEL_MASTER, "is required when " + REDIS_MODE
+                                    + "=sentinel")));
+                }
+            }
+            if (mode != RedisSettings.Mode.SENTINEL) {
+                // Refused by the settings, naming the variable: set without the mode that uses them.
+                optional(REDIS_SENTINELS).ifPresent(sentinels -> redis.sentinels(list(sentinels)));
+                optional(REDIS_SENTINEL_MASTER).ifPresent(redis::sentinelMasterName);
+            }
+            optional(REDIS_SENTINEL_USERNAME).ifPresent(redis::sentinelUsername);
+            optional(REDIS_SENTINEL_PASSWORD).ifPresent(redis::sentinelPassword);
+        }
+
+        private static List<String> list(String commaSeparated) {
+            return Arrays.stream(commaSeparated.split(",", -1)).map(String::strip).toList();
         }
     }
 }
