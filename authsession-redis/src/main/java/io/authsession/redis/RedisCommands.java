@@ -27,6 +27,7 @@ final class RedisCommands {
 
     private final RedisClient redis;
     private volatile RoundTripListener listener = RoundTripListener.NONE;
+    private volatile RedisTracing tracing = RedisTracing.NONE;
 
     RedisCommands(RedisClient redis) {
         this.redis = redis;
@@ -37,14 +38,21 @@ final class RedisCommands {
         this.listener = listener;
     }
 
+    /** Every round trip from now on runs in a span of its own ({@link RedisTracing}). */
+    void trace(RedisTracing tracing) {
+        this.tracing = tracing;
+    }
+
     /** One command (one round trip) named {@code operation}. */
     <T> T run(String operation, Function<RedisClient, T> call) {
         listener.roundTrip(operation, 1);
-        try {
-            return call.apply(redis);
-        } catch (JedisException e) {
-            throw unavailable(operation, e);
-        }
+        return tracing.trace(operation, 1, () -> {
+            try {
+                return call.apply(redis);
+            } catch (JedisException e) {
+                throw unavailable(operation, e);
+            }
+        });
     }
 
     Object eval(String operation, LuaScript script, List<String> keys, List<String> args) {
@@ -53,6 +61,7 @@ final class RedisCommands {
                 return client.evalsha(script.sha1(), keys, args);
             } catch (JedisNoScriptException e) {
                 listener.roundTrip(operation + " (script sent again)", 1);
+                RedisTracing.scriptResent();
                 return client.eval(script.source(), keys, args);
             }
         });
@@ -60,7 +69,7 @@ final class RedisCommands {
 
     /** Loads every script into the server's script cache (at startup: one command per script). */
     void loadScripts(List<LuaScript> scripts) {
-        runQuietly("load scripts", client -> {
+        runQuietly("load scripts", scripts.size(), client -> {
             for (LuaScript script : scripts) {
                 listener.roundTrip("load script " + script.name(), 1);
                 if (!script.sha1().equals(client.scriptLoad(script.source()))) {
@@ -78,7 +87,7 @@ final class RedisCommands {
     List<Object> evalPipelined(String operation, LuaScript script, List<List<String>> keys, List<List<String>> args) {
         List<Response<Object>> responses = new ArrayList<>(keys.size());
         listener.roundTrip(operation, keys.size());
-        runQuietly(operation, client -> {
+        runQuietly(operation, keys.size(), client -> {
             try (Pipeline pipeline = client.pipelined()) {
                 for (int i = 0; i < keys.size(); i++) {
                     responses.add(pipeline.evalsha(script.sha1(), keys.get(i), args.get(i)));
@@ -104,12 +113,14 @@ final class RedisCommands {
     }
 
     /** Like {@link #run} for a call whose round trips the caller reports itself. */
-    private <T> T runQuietly(String operation, Function<RedisClient, T> call) {
-        try {
-            return call.apply(redis);
-        } catch (JedisException e) {
-            throw unavailable(operation, e);
-        }
+    private <T> T runQuietly(String operation, int commands, Function<RedisClient, T> call) {
+        return tracing.trace(operation, commands, () -> {
+            try {
+                return call.apply(redis);
+            } catch (JedisException e) {
+                throw unavailable(operation, e);
+            }
+        });
     }
 
     private Object result(Response<Object> response, String operation, LuaScript script, List<String> keys,

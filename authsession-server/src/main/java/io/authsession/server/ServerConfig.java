@@ -100,6 +100,7 @@ record ServerConfig(
             GATEWAY_SESSION_EVENTS_STREAM, GATEWAY_SESSION_EVENTS_MAXLEN, REDIS_CONNECT_TIMEOUT, REDIS_SOCKET_TIMEOUT,
             REDIS_POOL_SIZE, REDIS_POOL_MAX_WAIT, STARTUP_CHECK_TIMEOUT, SHUTDOWN_TIMEOUT, HTTP_MAX_CONNECTIONS,
             SEND_ANSWER_TIME, SEND_DELIVERY_THREADS,
+            LogFormat.LOG_LEVEL, // read by Main before the rest, to log the rest at the right level
             "AUTHSESSION_TEST_REDIS_URL");
 
     private static Map<Setting, String> runtimeDefaultVariables() {
