@@ -64,6 +64,7 @@ final class HttpTelemetry {
     };
 
     private final String listener;
+    private final boolean recording;
     private final Tracer tracer;
     private final TextMapPropagator propagator;
     private final DoubleHistogram duration;
@@ -71,6 +72,8 @@ final class HttpTelemetry {
 
     HttpTelemetry(OpenTelemetry openTelemetry, String listener) {
         this.listener = listener;
+        // Without an SDK nothing is recorded: a request then costs a header lookup, not a span and two attribute sets.
+        recording = openTelemetry != OpenTelemetry.noop();
         tracer = openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
         TextMapPropagator configured = openTelemetry.getPropagators().getTextMapPropagator();
         // Without an SDK the propagators are no-ops; W3C trace context is still read, so that log lines carry the
@@ -94,6 +97,13 @@ final class HttpTelemetry {
 
     /** Starts the span of a request whose head was just parsed. */
     Request start(HttpServerExchange exchange) {
+        if (!recording) {
+            if (!exchange.getRequestHeaders().contains("traceparent")) {
+                return new Request(Span.getInvalid(), Context.root(), null, null);
+            }
+            Context parent = propagator.extract(Context.root(), exchange.getRequestHeaders(), HEADERS);
+            return new Request(Span.fromContext(parent), parent, null, null);
+        }
         Context parent = propagator.extract(Context.root(), exchange.getRequestHeaders(), HEADERS);
         String method = method(exchange);
         String scheme = exchange.getRequestScheme();
@@ -120,7 +130,7 @@ final class HttpTelemetry {
         return protocol.startsWith("HTTP/") ? protocol.substring("HTTP/".length()) : protocol;
     }
 
-    /** One request's span, until {@link #end}. */
+    /** One request's span, until {@link #end}; without an SDK only the caller's span context, recording nothing. */
     final class Request {
         private final Span span;
         private final Context context;
@@ -138,11 +148,14 @@ final class HttpTelemetry {
 
         /** Makes the request's span current on this thread: log lines written meanwhile carry its trace id. */
         Scope makeCurrent() {
-            return context.makeCurrent();
+            return context == Context.root() ? Scope.noop() : context.makeCurrent();
         }
 
         /** The route template matched (never the path as sent, which may hold an id). */
         void route(String template) {
+            if (method == null) {
+                return;
+            }
             route = template;
             span.setAttribute(ROUTE, template);
             span.updateName(method.equals("_OTHER") ? "HTTP " + template : method + " " + template);
@@ -150,6 +163,9 @@ final class HttpTelemetry {
 
         /** A 503 for a failed dependency ({@code redis}, {@code user_service}, {@code mail_service}). */
         void dependencyUnavailable(String dependency) {
+            if (method == null) {
+                return;
+            }
             span.setAttribute(DEPENDENCY, dependency);
             AttributesBuilder attributes = Attributes.builder().put(DEPENDENCY, dependency);
             if (route != null) {
@@ -165,7 +181,7 @@ final class HttpTelemetry {
          * @param outcome why there was no answer ({@code client_closed}, ...), or null
          */
         void end(long startedNanos, long endedNanos, int status, String outcome) {
-            if (ended) {
+            if (ended || method == null) {
                 return;
             }
             ended = true;

@@ -13,9 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -30,9 +33,9 @@ import java.util.logging.Logger;
  * {@code trace_id} and {@code span_id}. Every library logs through java.util.logging here (Jedis via slf4j-jdk14,
  * Undertow via jboss-logging, OpenTelemetry's console exporter), so every line has this shape.
  *
- * <p>Lines are formatted on the thread that logs (where the span is current) and written by one writer thread,
- * which flushes whenever it has written all there is: an access line per request no longer serialises the IO
- * threads on one lock and one {@code write} each. {@link #flush()} waits until every line logged before it is out.
+ * <p>Lines are formatted on the thread that logs (where the span is current) and written by one writer thread
+ * ({@link AsyncStdoutHandler}): an access line per request no longer serialises the IO threads on one lock and one
+ * {@code write} each. {@link #flush()} waits until every line logged before it is out.
  */
 final class LogFormat extends Formatter {
     /** The variable naming the level of authsession's own lines: {@code error}, {@code warn}, {@code info}, {@code debug}. */
@@ -182,21 +185,30 @@ final class LogFormat extends Formatter {
 
     /**
      * A handler on standard output (a container collects stdout): the line is formatted on the logging thread, then
-     * queued for one writer thread, which writes lines as they come and flushes each time the queue is empty. So a
-     * line is out within microseconds when logging is quiet, and under load many lines share one flush.
+     * queued for one writer thread, which writes what is queued and flushes, then sleeps a moment. Logging threads
+     * never wake the writer nor wait on a lock: an access line costs its formatting and a lock-free enqueue, and many
+     * lines share one {@code write}. A line is out within {@value #BUSY_PAUSE_MILLIS} ms under load and
+     * {@value #IDLE_PAUSE_MILLIS} ms when quiet; {@link #flush()} wakes the writer and waits for every line logged
+     * before it. Past {@value #QUEUE_CAPACITY} waiting lines (a stalled standard output) a logging thread waits for
+     * room rather than drop lines.
      */
     static final class AsyncStdoutHandler extends Handler {
-        private final BlockingQueue<String> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+        static final long BUSY_PAUSE_MILLIS = 2;
+        static final long IDLE_PAUSE_MILLIS = 20;
+
+        private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger waiting = new AtomicInteger();
+        private final AtomicLong queued = new AtomicLong();
         private final Writer out;
+        private final Thread writer;
         private final Object progress = new Object();
-        /** Lines queued, and lines written and flushed; both only grow. Guarded by {@code progress} for waiting. */
-        private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+        /** Lines written and flushed; guarded by {@code progress}. */
         private long flushed;
 
         AsyncStdoutHandler(OutputStream stream) {
             setFormatter(new LogFormat());
             out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024);
-            Thread writer = new Thread(this::write, "log-writer");
+            writer = new Thread(this::write, "log-writer");
             writer.setDaemon(true);
             writer.start();
         }
@@ -213,37 +225,41 @@ final class LogFormat extends Formatter {
                 reportError(null, e, ErrorManager.FORMAT_FAILURE);
                 return;
             }
+            while (waiting.get() >= QUEUE_CAPACITY) {
+                LockSupport.unpark(writer);
+                LockSupport.parkNanos(100_000);
+            }
+            waiting.incrementAndGet();
             // Counted before it is queued, so that a flush() that starts after this returns waits for the line.
             queued.incrementAndGet();
-            try {
-                if (!queue.offer(line)) {
-                    queue.put(line);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                queued.decrementAndGet();
-            }
+            queue.add(line);
         }
 
         private void write() {
             long written = 0;
             while (true) {
+                int batch = 0;
                 try {
-                    String line = queue.take();
-                    do {
+                    String line;
+                    while ((line = queue.poll()) != null) {
                         out.write(line);
-                        written++;
-                    } while ((line = queue.poll()) != null);
-                    out.flush();
-                } catch (InterruptedException e) {
-                    return;
+                        batch++;
+                    }
+                    if (batch > 0) {
+                        out.flush();
+                    }
                 } catch (IOException e) {
                     reportError(null, e, ErrorManager.WRITE_FAILURE);
                 }
-                synchronized (progress) {
-                    flushed = written;
-                    progress.notifyAll();
+                if (batch > 0) {
+                    waiting.addAndGet(-batch);
+                    written += batch;
+                    synchronized (progress) {
+                        flushed = written;
+                        progress.notifyAll();
+                    }
                 }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(batch > 0 ? BUSY_PAUSE_MILLIS : IDLE_PAUSE_MILLIS));
             }
         }
 
@@ -257,8 +273,9 @@ final class LogFormat extends Formatter {
                     if (left <= 0) {
                         return;
                     }
+                    LockSupport.unpark(writer);
                     try {
-                        TimeUnit.NANOSECONDS.timedWait(progress, left);
+                        progress.wait(Math.max(1, Math.min(BUSY_PAUSE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
