@@ -28,7 +28,7 @@ final class HttpBenchmark {
 
     /** The settings of one HTTP run. */
     record Settings(Path serverJar, List<String> serverJvmArgs, int closedConnections, int openConnections,
-            Duration warmUp, Duration phase, Path workDirectory) {}
+            Duration warmUp, Duration phase, Path workDirectory, Duration serviceLatency) {}
 
     /** What one flow measured. */
     record FlowResult(String flow, String unit, LoadGenerator.Phase saturation, LoadGenerator.Phase atSaturation,
@@ -51,7 +51,7 @@ final class HttpBenchmark {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Path log = settings.workDirectory().resolve("server.log");
-        try (FakeServices fakes = new FakeServices()) {
+        try (FakeServices fakes = new FakeServices(settings.serviceLatency())) {
             Map<String, String> env = Map.ofEntries(
                     Map.entry("AUTHSESSION_PUBLIC_HTTP_ADDR", "127.0.0.1:" + publicPort),
                     Map.entry("AUTHSESSION_INTERNAL_HTTP_ADDR", "127.0.0.1:" + internalPort),

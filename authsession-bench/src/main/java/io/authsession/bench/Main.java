@@ -34,6 +34,7 @@ public final class Main {
 
     static final String USAGE = "usage: ./authsession-bench/run [--quick] [--only=library,redis,http] [--threads=8,32]"
             + " [--pool-size=N] [--server-jar=PATH] [--server-jvm-args='-Xmx256m ...'] [--server=JAR[::JVM ARGS]]..."
+            + " [--service-latency=MS]"
             + " [--out=PATH]";
 
     /** A server to load over HTTP: a jar and the JVM flags to start it with. */
@@ -52,7 +53,7 @@ public final class Main {
 
     /** The benchmark's settings, from the command line. */
     record Options(boolean quick, Set<String> sections, List<Integer> threads, Integer poolSize,
-            List<ServerVariant> servers, Path out, String arguments) {
+            List<ServerVariant> servers, Path out, String arguments, Duration serviceLatency) {
         static Options parse(String[] args) {
             boolean quick = Boolean.getBoolean("authsession.bench.quick");
             Set<String> sections = new TreeSet<>(List.of("library", "redis", "http"));
@@ -62,6 +63,7 @@ public final class Main {
             List<String> jvmArgs = List.of();
             List<ServerVariant> servers = new ArrayList<>();
             Path out = Path.of("authsession-bench", "target", "bench-report.md");
+            Duration serviceLatency = Duration.ZERO;
             for (String arg : args) {
                 if (arg.equals("--quick")) {
                     quick = true;
@@ -80,6 +82,8 @@ public final class Main {
                     jvmArgs = words(value(arg));
                 } else if (arg.startsWith("--server=")) {
                     servers.add(ServerVariant.parse(value(arg)));
+                } else if (arg.startsWith("--service-latency=")) {
+                    serviceLatency = Duration.ofMillis(Long.parseLong(value(arg).replaceFirst("ms$", "")));
                 } else if (arg.startsWith("--out=")) {
                     out = Path.of(value(arg));
                 } else {
@@ -89,7 +93,8 @@ public final class Main {
             if (servers.isEmpty()) {
                 servers.add(new ServerVariant(serverJar, jvmArgs));
             }
-            return new Options(quick, sections, threads, poolSize, List.copyOf(servers), out, String.join(" ", args));
+            return new Options(quick, sections, threads, poolSize, List.copyOf(servers), out, String.join(" ", args),
+                    serviceLatency);
         }
 
         private static String value(String arg) {
@@ -147,7 +152,7 @@ public final class Main {
                     progress("http: " + server.label());
                     report.http.add(new HttpBenchmark().run(redis, new HttpBenchmark.Settings(server.jar(),
                             server.jvmArgs(), 32, 64, warmUp, phase,
-                            Path.of("authsession-bench", "target", "http-" + (i + 1)))));
+                            Path.of("authsession-bench", "target", "http-" + (i + 1)), options.serviceLatency())));
                 }
             } catch (Exception e) {
                 failed = true;
