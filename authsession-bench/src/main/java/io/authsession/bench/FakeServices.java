@@ -6,10 +6,13 @@ import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,8 +25,15 @@ final class FakeServices implements AutoCloseable {
     private final Map<String, String> codes = new ConcurrentHashMap<>();
     private final Map<String, String> users = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final long latencyMillis;
 
     FakeServices() {
+        this(Duration.ZERO);
+    }
+
+    /** Services that answer each call {@code latency} after its body arrived, as remote services would. */
+    FakeServices(Duration latency) {
+        latencyMillis = latency.toMillis();
         server = Undertow.builder()
                 .setIoThreads(2)
                 .setWorkerThreads(2)
@@ -52,7 +62,15 @@ final class FakeServices implements AutoCloseable {
             exchange.endExchange(); // the server's reachability check
             return;
         }
-        exchange.getRequestReceiver().receiveFullString((ex, body) -> answer(ex, body), StandardCharsets.UTF_8);
+        exchange.getRequestReceiver().receiveFullString((ex, body) -> {
+            if (latencyMillis == 0) {
+                answer(ex, body);
+            } else {
+                // Keeps the exchange open without holding a thread, and answers from the I/O thread later.
+                ex.dispatch(SameThreadExecutor.INSTANCE, () -> ex.getIoThread().executeAfter(() -> answer(ex, body),
+                        latencyMillis, TimeUnit.MILLISECONDS));
+            }
+        }, StandardCharsets.UTF_8);
     }
 
     private void answer(HttpServerExchange exchange, String body) {

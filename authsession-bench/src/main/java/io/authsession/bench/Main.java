@@ -34,7 +34,8 @@ public final class Main {
 
     static final String USAGE = "usage: ./authsession-bench/run [--quick] [--only=library,redis,http] [--threads=8,32]"
             + " [--pool-size=N] [--server-jar=PATH] [--server-jvm-args='-Xmx256m ...'] [--server=JAR[::JVM ARGS]]..."
-            + " [--out=PATH] [--logout-users=N] [--logout-login-rate=R] [--logout-batch=USERS] [--logout-pause=DURATION]";
+            + " [--service-latency=MS] [--out=PATH] [--logout-users=N] [--logout-login-rate=R] [--logout-batch=USERS]"
+            + " [--logout-pause=DURATION]";
 
     /** A server to load over HTTP: a jar and the JVM flags to start it with. */
     record ServerVariant(Path jar, List<String> jvmArgs) {
@@ -53,7 +54,7 @@ public final class Main {
     /** The benchmark's settings, from the command line. */
     record Options(boolean quick, Set<String> sections, List<Integer> threads, Integer poolSize,
             List<ServerVariant> servers, Path out, String arguments, int logoutUsers, double logoutLoginRate,
-            String logoutPause, int logoutBatch) {
+            String logoutPause, int logoutBatch, Duration serviceLatency) {
         static Options parse(String[] args) {
             boolean quick = Boolean.getBoolean("authsession.bench.quick");
             Set<String> sections = new TreeSet<>(SECTIONS);
@@ -67,6 +68,7 @@ public final class Main {
             List<String> jvmArgs = List.of();
             List<ServerVariant> servers = new ArrayList<>();
             Path out = Path.of("authsession-bench", "target", "bench-report.md");
+            Duration serviceLatency = Duration.ZERO;
             for (String arg : args) {
                 if (arg.equals("--quick")) {
                     quick = true;
@@ -86,6 +88,8 @@ public final class Main {
                     jvmArgs = words(value(arg));
                 } else if (arg.startsWith("--server=")) {
                     servers.add(ServerVariant.parse(value(arg)));
+                } else if (arg.startsWith("--service-latency=")) {
+                    serviceLatency = Duration.ofMillis(Long.parseLong(value(arg).replaceFirst("ms$", "")));
                 } else if (arg.startsWith("--out=")) {
                     out = Path.of(value(arg));
                 } else if (arg.startsWith("--logout-users=")) {
@@ -105,7 +109,7 @@ public final class Main {
             }
             return new Options(quick, sections, threads, poolSize, List.copyOf(servers), out, String.join(" ", args),
                     logoutUsers != null ? logoutUsers : quick ? 10_000 : 100_000, logoutLoginRate, logoutPause,
-                    logoutBatch);
+                    logoutBatch, serviceLatency);
         }
 
         private static String value(String arg) {
@@ -166,7 +170,7 @@ public final class Main {
                     progress("http: " + server.label());
                     report.http.add(new HttpBenchmark().run(redis, new HttpBenchmark.Settings(server.jar(),
                             server.jvmArgs(), 32, 64, warmUp, phase,
-                            Path.of("authsession-bench", "target", "http-" + (i + 1)))));
+                            Path.of("authsession-bench", "target", "http-" + (i + 1)), options.serviceLatency())));
                 }
             } catch (Exception e) {
                 failed = true;

@@ -112,7 +112,7 @@ final class SendEmailCode {
             if (permit.isEmpty()) {
                 challenges.create(Challenge.withoutCode(challengeId, address, DeliveryState.THROTTLED, now, expiresAt),
                         purgeAt);
-                telemetry.challengeCreated(DeliveryState.THROTTLED);
+                telemetry.challengeCreated(challengeId, DeliveryState.THROTTLED);
                 return new Begun(challengeId, Optional.empty());
             }
         }
@@ -122,7 +122,7 @@ final class SendEmailCode {
                     expiresAt), purgeAt);
         } catch (RuntimeException e) {
             permit.ifPresent(this::releaseQuietly);
-            telemetry.challengeCreated(DeliveryState.FAILED);
+            telemetry.challengeCreated(challengeId, DeliveryState.FAILED);
             throw e;
         }
         return new Begun(challengeId, Optional.of(new Delivery(challengeId, email, code, expiresAt, permit)));
@@ -153,15 +153,15 @@ final class SendEmailCode {
                 UserLookup lookup = users.resolveByEmail(email);
                 if (lookup.status() == UserLookup.Status.BLOCKED) {
                     challenges.discardCode(challengeId, DeliveryState.SUPPRESSED);
-                    telemetry.challengeCreated(DeliveryState.SUPPRESSED);
+                    telemetry.challengeCreated(challengeId, DeliveryState.SUPPRESSED);
                     return;
                 }
                 mail.sendLoginCode(new LoginCodeMail(email, code, challengeId, expiresAt));
-                telemetry.challengeCreated(DeliveryState.SENT);
+                telemetry.challengeCreated(challengeId, DeliveryState.SENT);
             } catch (RuntimeException e) {
                 discardQuietly(challengeId);
                 permit.ifPresent(SendEmailCode.this::releaseQuietly);
-                telemetry.challengeCreated(DeliveryState.FAILED);
+                telemetry.challengeCreated(challengeId, DeliveryState.FAILED);
                 throw e;
             }
         }

@@ -23,7 +23,11 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
-/** Spans and counters of the use cases, through the OpenTelemetry API (a no-op unless the host wires an SDK). */
+/**
+ * Spans, counters and duration histograms of the use cases, through the OpenTelemetry API (a no-op unless the host
+ * wires an SDK). A use-case span is a child of whatever span is current (the server's HTTP span), and the spans of
+ * the adapters (Redis commands, outbound HTTP calls) are its children in turn.
+ */
 final class Telemetry {
     private static final System.Logger LOG = System.getLogger(Telemetry.class.getName());
     static final String INSTRUMENTATION_SCOPE = "io.authsession.core";
@@ -31,7 +35,12 @@ final class Telemetry {
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
     static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
     static final AttributeKey<String> ERROR_CODE = AttributeKey.stringKey("authsession.error_code");
-    
+    static final AttributeKey<String> USE_CASE = AttributeKey.stringKey("authsession.use_case");
+    /** OpenTelemetry's semantic convention for why an operation failed; absent on success. */
+    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    /** Bucket bounds in seconds: the semantic conventions' HTTP bounds, with finer ones below 5 ms, where we live. */
+    static final java.util.List<Double> DURATION_BUCKETS = java.util.List.of(0.0005, 0.001, 0.0025, 0.005, 0.01,
+            0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
 
     private final Tracer tracer;
     private final LongCounter challenges;
@@ -41,6 +50,7 @@ final class Telemetry {
     private final LongCounter sessionsLost;
     private final LongCounter addressesLocked;
     private final DoubleHistogram sessionDuration;
+    private final DoubleHistogram useCaseDuration;
     private final Clock clock;
 
     Telemetry(OpenTelemetry openTelemetry, Clock clock) {
@@ -62,30 +72,31 @@ final class Telemetry {
                 .setDescription("Addresses that spent their failed-guess budget").setUnit("{address}").build();
         sessionDuration = meter.histogramBuilder("authsession.session.duration")
                 .setDescription("Age of a device session when it is revoked, by reason").setUnit("s").build();
+        useCaseDuration = meter.histogramBuilder("authsession.use_case.duration")
+                .setDescription("Duration of a use case, by use case and error type (absent on success)")
+                .setUnit("s").setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
     }
 
     /** Runs a use case in a span named {@code authsession.<useCase>}. */
     <T> T inSpan(String useCase, Supplier<T> work) {
+        long started = System.nanoTime();
         Span span = tracer.spanBuilder("authsession." + useCase).startSpan();
+        Throwable failure = null;
         try (Scope ignored = span.makeCurrent()) {
             return work.get();
-        } catch (AuthSessionException e) {
-            span.setAttribute(ERROR_CODE, e.code().wireName());
-            if (e.code() == ErrorCode.SERVICE_UNAVAILABLE) {
-                span.setStatus(StatusCode.ERROR, e.getMessage());
-            }
-            throw e;
         } catch (RuntimeException e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR);
+            failure = e;
+            record(span, e);
             throw e;
         } finally {
             span.end();
+            recordDuration(useCase, started, failure);
         }
     }
 
     /** Runs the start of a use case in a span that ends when its answer completes. */
     <T> CompletableFuture<T> inSpanUntil(String useCase, Supplier<CompletableFuture<T>> work) {
+        long started = System.nanoTime();
         Span span = tracer.spanBuilder("authsession." + useCase).startSpan();
         CompletableFuture<T> answer;
         try (Scope ignored = span.makeCurrent()) {
@@ -93,15 +104,29 @@ final class Telemetry {
         } catch (RuntimeException e) {
             record(span, e);
             span.end();
+            recordDuration(useCase, started, e);
             throw e;
         }
         return answer.whenComplete((value, failure) -> {
-            if (failure != null) {
-                record(span, failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure);
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause != null) {
+                record(span, cause);
             }
             span.end();
+            recordDuration(useCase, started, cause);
         });
+    }
+
+    private void recordDuration(String useCase, long startedNanos, Throwable failure) {
+        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        useCaseDuration.record(seconds, failure == null ? Attributes.of(USE_CASE, useCase)
+                : Attributes.of(USE_CASE, useCase, ERROR_TYPE, errorType(failure)));
+    }
+
+    /** The contract's error code, or {@code internal_error} for a bug: a small, fixed set of values. */
+    private static String errorType(Throwable failure) {
+        return failure instanceof AuthSessionException e ? e.code().wireName() : "internal_error";
     }
 
     private static void record(Span span, Throwable failure) {
@@ -116,8 +141,15 @@ final class Telemetry {
         }
     }
 
-    void challengeCreated(DeliveryState delivery) {
+    /**
+     * One send, counted by what happened to its delivery, and logged at debug: the one line that ties a
+     * {@code challenge_id} to its delivery state (throttled and suppressed sends leave no other trace), without the
+     * address.
+     */
+    void challengeCreated(String challengeId, DeliveryState delivery) {
         challenges.add(1, Attributes.of(DELIVERY, delivery.wireName()));
+        LOG.log(Level.DEBUG, () -> "event=send_email_code challenge_id=" + challengeId + " delivery="
+                + delivery.wireName());
     }
 
     void confirmed(String outcome) {

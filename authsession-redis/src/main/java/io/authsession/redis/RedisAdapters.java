@@ -8,6 +8,7 @@ import io.authsession.core.port.ProjectionPublisher;
 import io.authsession.core.port.ResendThrottle;
 import io.authsession.core.port.SessionStore;
 import io.authsession.core.error.DependencyUnavailableException;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -75,6 +76,20 @@ public final class RedisAdapters implements AutoCloseable {
     public static RedisAdapters create(RedisSettings settings, Clock clock, RuntimeSettings runtimeDefaults) {
         return new RedisAdapters(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"),
                 Objects.requireNonNull(runtimeDefaults, "runtimeDefaults"));
+    }
+
+    /**
+     * Adapters on a new connection pool whose every round trip is a client span (and a
+     * {@code db.client.operation.duration} measurement) in {@code openTelemetry}: a child of the use case's span.
+     */
+    public static RedisAdapters create(RedisSettings settings, Clock clock, RuntimeSettings runtimeDefaults,
+            OpenTelemetry openTelemetry) {
+        Objects.requireNonNull(openTelemetry, "openTelemetry");
+        RedisAdapters adapters = create(settings, clock, runtimeDefaults);
+        if (openTelemetry != OpenTelemetry.noop()) {
+            adapters.commands.trace(new RedisTracing(openTelemetry, settings));
+        }
+        return adapters;
     }
 
     /** Sets the five store ports of the builder to these adapters; the user directory and mail sender remain. */

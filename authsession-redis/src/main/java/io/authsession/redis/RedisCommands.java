@@ -65,6 +65,7 @@ final class RedisCommands {
     private final Duration replicaAckTimeout;
     private volatile RoundTripListener listener = RoundTripListener.NONE;
     private volatile UnaryOperator<LuaScript> scripts = UnaryOperator.identity();
+    private volatile RedisTracing tracing = RedisTracing.NONE;
 
     RedisCommands(RedisTopology topology, RedisSettings settings) {
         this.topology = topology;
@@ -84,6 +85,11 @@ final class RedisCommands {
         this.scripts = decorate;
     }
 
+    /** Every round trip from now on runs in a span of its own ({@link RedisTracing}). */
+    void trace(RedisTracing tracing) {
+        this.tracing = tracing;
+    }
+
     /** Whether durable writes wait for replicas. */
     boolean durable() {
         return minReplicasAck > 0;
@@ -92,7 +98,7 @@ final class RedisCommands {
     /** One command (one round trip) named {@code operation}. */
     <T> T run(String operation, Function<UnifiedJedis, T> call) {
         listener.roundTrip(operation, 1);
-        return retryingBroken(operation, () -> call.apply(redis));
+        return tracing.trace(operation, 1, () -> retryingBroken(operation, () -> call.apply(redis)));
     }
 
     Object eval(String operation, LuaScript original, List<String> keys, List<String> args) {
@@ -102,6 +108,7 @@ final class RedisCommands {
                 return client.evalsha(script.sha1(), keys, args);
             } catch (JedisNoScriptException e) {
                 listener.roundTrip(operation + " (script sent again)", 1);
+                RedisTracing.scriptResent();
                 return client.eval(script.source(), keys, args);
             }
         });
@@ -145,8 +152,8 @@ final class RedisCommands {
             listener.roundTrip(operation, batch.size() + (waits ? 2 : 0));
             List<Object> batchResults;
             try {
-                batchResults = retryingBroken(operation,
-                        () -> runBatch(operation, script, batchKeys, batchArgs, waits));
+                batchResults = tracing.trace(operation, batch.size() + (waits ? 2 : 0), () -> retryingBroken(operation,
+                        () -> runBatch(operation, script, batchKeys, batchArgs, waits)));
             } catch (DependencyUnavailableException e) {
                 // This slot's node failed as a whole; the other slots are still attempted.
                 batchResults = Collections.nCopies(batch.size(), e);
@@ -168,7 +175,7 @@ final class RedisCommands {
 
     /** Loads every script into the script cache of every primary (at startup: one command per script and primary). */
     void loadScripts(List<LuaScript> scripts) {
-        onEveryPrimary("load scripts", jedis -> {
+        tracing.trace("load scripts", scripts.size(), () -> onEveryPrimary("load scripts", jedis -> {
             for (LuaScript script : scripts) {
                 listener.roundTrip("load script " + script.name(), 1);
                 if (!script.sha1().equals(jedis.scriptLoad(script.source()))) {
@@ -176,15 +183,15 @@ final class RedisCommands {
                 }
             }
             return null;
-        });
+        }));
     }
 
     /** {@code PING} to every primary: the server, the Sentinel's primary, or each primary of the cluster. */
     void ping() {
-        onEveryPrimary("ping", jedis -> {
+        tracing.trace("ping", 1, () -> onEveryPrimary("ping", jedis -> {
             listener.roundTrip("ping", 1);
             return jedis.ping();
-        });
+        }));
     }
 
     /**
@@ -208,7 +215,7 @@ final class RedisCommands {
      */
     <T> T onPrimary(String operation, String primary, Function<Jedis, T> call) {
         listener.roundTrip(operation, 1);
-        return retryingBroken(operation, () -> {
+        return tracing.trace(operation, 1, () -> retryingBroken(operation, () -> {
             Pool<Connection> pool = topology.primaries().get(primary);
             if (pool == null) {
                 throw new DependencyUnavailableException(DEPENDENCY, operation + " failed: " + primary
@@ -217,7 +224,7 @@ final class RedisCommands {
             try (Jedis jedis = new Jedis(pool.getResource())) {
                 return call.apply(jedis);
             }
-        });
+        }));
     }
 
     /** {@code call} on each primary in turn, by node; see {@link #onPrimary}. */
@@ -286,6 +293,7 @@ final class RedisCommands {
         Object acknowledged = waits ? first.get(keys.size() + 1) : null;
         if (!unknown.isEmpty()) {
             listener.roundTrip(operation + " (script sent again)", unknown.size() + (waits ? 2 : 0));
+            RedisTracing.scriptResent();
             List<Object> again = pipelined(connection, script, unknown.stream().map(keys::get).toList(),
                     unknown.stream().map(args::get).toList(), waits, asking, true);
             for (int i = 0; i < unknown.size(); i++) {

@@ -3,6 +3,7 @@ package io.authsession.rest;
 import io.authsession.core.error.InvalidSettingException;
 import io.authsession.core.port.MailSender;
 import io.authsession.core.port.UserDirectory;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,8 +44,11 @@ public final class RestClients implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Optional<UserDirectory> userDirectory;
     private final Optional<MailSender> mailSender;
+    private final HttpClientTracing tracing;
 
     private RestClients(Builder builder) {
+        tracing = builder.openTelemetry == null || builder.openTelemetry == OpenTelemetry.noop()
+                ? HttpClientTracing.NONE : new HttpClientTracing(builder.openTelemetry);
         client = new OkHttpClient.Builder()
                 // OkHttp would otherwise repeat a request on some connection failures by itself, writes included.
                 .retryOnConnectionFailure(false)
@@ -69,7 +73,7 @@ public final class RestClients implements AutoCloseable {
                 .readTimeout(requestTimeout)
                 .writeTimeout(requestTimeout)
                 .build();
-        return new ServiceEndpoint(dependency, baseUrl, timed, retryPause, closed::get);
+        return new ServiceEndpoint(dependency, baseUrl, timed, retryPause, closed::get, tracing);
     }
 
     /** A builder with no service configured yet. */
@@ -112,8 +116,18 @@ public final class RestClients implements AutoCloseable {
         private BaseUrl mailServiceBaseUrl;
         private Duration mailServiceRequestTimeout;
         private Duration retryPause = DEFAULT_RETRY_PAUSE;
+        private OpenTelemetry openTelemetry;
 
         private Builder() {}
+
+        /**
+         * Where each attempt's client span and {@code http.client.request.duration} go; the trace context is sent
+         * along ({@code traceparent}). Without it, nothing is recorded or sent.
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
 
         /**
          * The user service's base URL ({@code AUTHSESSION_USER_SERVICE_BASE_URL}): http or https, no query or

@@ -53,9 +53,16 @@ final class ServiceEndpoint {
     private final OkHttpClient client;
     private final Duration retryPause;
     private final BooleanSupplier closed;
+    private final HttpClientTracing tracing;
 
     ServiceEndpoint(String dependency, BaseUrl baseUrl, OkHttpClient client, Duration retryPause,
             BooleanSupplier closed) {
+        this(dependency, baseUrl, client, retryPause, closed, HttpClientTracing.NONE);
+    }
+
+    ServiceEndpoint(String dependency, BaseUrl baseUrl, OkHttpClient client, Duration retryPause,
+            BooleanSupplier closed, HttpClientTracing tracing) {
+        this.tracing = tracing;
         this.dependency = dependency;
         this.baseUrl = baseUrl;
         this.client = client;
@@ -85,14 +92,22 @@ final class ServiceEndpoint {
         for (int attempt = 1; ; attempt++) {
             ensureOpen(call);
             boolean last = attempt == maxAttempts;
-            try (Response response = client.newCall(request).execute()) {
+            HttpClientTracing.Attempt traced = tracing.start(dependency, call, url, attempt);
+            try (Response response = client.newCall(traced.propagate(request)).execute()) {
                 int status = response.code();
                 if (last || !TRANSIENT_STATUSES.contains(status)) {
-                    String text = readBody && response.isSuccessful() ? read(call, response.body()) : "";
+                    String text;
+                    try {
+                        text = readBody && response.isSuccessful() ? read(call, response.body()) : "";
+                    } finally {
+                        traced.end(status);
+                    }
                     return new Answer(status, text, attempt);
                 }
+                traced.end(status);
                 logRetry(call, attempt, "http_" + status);
             } catch (IOException e) {
+                traced.failed(describe(e));
                 if (last || closed.getAsBoolean() || Thread.currentThread().isInterrupted()) {
                     throw unavailable(call + " got no answer" + attemptsSuffix(attempt) + " (" + describe(e) + ")", e);
                 }

@@ -3,6 +3,8 @@ package io.authsession.server;
 import io.authsession.core.error.AuthSessionException;
 import io.authsession.core.error.DependencyUnavailableException;
 import io.authsession.core.error.ErrorCode;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Scope;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
@@ -34,6 +36,10 @@ import org.xnio.IoUtils;
  * method, a body too large, a missing token) is answered at once even while every worker waits on a hung Redis or
  * user service, and a body that arrives slowly holds no worker. No body ever carries a stack trace or a dependency's
  * error text; no log line carries a device session id (only its keyed fingerprint).
+ *
+ * <p>Each request has a server span ({@link HttpTelemetry}), current wherever the request's code runs (IO thread,
+ * worker, the answer's write), so that the use-case spans are its children and every log line of the request,
+ * the access line included, carries its {@code trace_id}.
  */
 final class ApiHandler implements HttpHandler {
     private static final System.Logger LOG = System.getLogger("io.authsession.server.http");
@@ -45,36 +51,55 @@ final class ApiHandler implements HttpHandler {
     private final Optional<byte[]> tokenDigest;
     private final Function<String, String> fingerprinter;
     private final Duration readTimeout;
+    private final HttpTelemetry telemetry;
+
+    /** A handler without telemetry (tests of the HTTP layer alone). */
+    ApiHandler(String listener, Router router, Optional<String> bearerToken, Function<String, String> fingerprinter,
+            Duration readTimeout) {
+        this(listener, router, bearerToken, fingerprinter, readTimeout, OpenTelemetry.noop());
+    }
 
     /**
      * @param fingerprinter turns a device session id into what the access log may show
      *     ({@code CodeHashKey::fingerprintOf})
      * @param readTimeout how long a request body may take to arrive
+     * @param openTelemetry where the server spans and the request duration histogram go
      */
     ApiHandler(String listener, Router router, Optional<String> bearerToken, Function<String, String> fingerprinter,
-            Duration readTimeout) {
+            Duration readTimeout, OpenTelemetry openTelemetry) {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.router = Objects.requireNonNull(router, "router");
         this.tokenDigest = bearerToken.map(ApiHandler::sha256);
         this.fingerprinter = Objects.requireNonNull(fingerprinter, "fingerprinter");
         this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
+        this.telemetry = new HttpTelemetry(openTelemetry, listener);
     }
 
     /** What the access line of one request says, filled in as the request goes. */
     private static final class Trace {
         final long started = System.nanoTime();
+        final HttpTelemetry.Request span;
         volatile String route = "-";
         volatile String fingerprint;
         volatile String outcome;
         volatile boolean bodyRead;
+
+        Trace(HttpTelemetry.Request span) {
+            this.span = span;
+        }
+
+        void route(String template) {
+            route = template;
+            span.route(template);
+        }
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        Trace trace = new Trace();
+        Trace trace = new Trace(telemetry.start(exchange));
         exchange.addExchangeCompleteListener((completed, next) -> {
             if (completed.isResponseStarted()) {
-                accessLog(completed, trace);
+                accessLog(completed, trace, System.nanoTime());
             } else {
                 // Ended without an answer: the connection closed under the request. Undertow closes it before it
                 // reports why (a client gone, a broken chunk), so the line waits for the report to be handled.
@@ -82,6 +107,12 @@ final class ApiHandler implements HttpHandler {
             }
             next.proceed();
         });
+        try (Scope ignored = trace.span.makeCurrent()) {
+            route(exchange, trace);
+        }
+    }
+
+    private void route(HttpServerExchange exchange, Trace trace) {
         try {
             checkFraming(exchange);
             authorize(exchange);
@@ -90,18 +121,25 @@ final class ApiHandler implements HttpHandler {
                 match = router.match(exchange);
             } catch (HttpError e) {
                 if (e.status() == 405) {
-                    trace.route = router.templateOf(exchange).orElse("-");
+                    router.templateOf(exchange).ifPresent(trace::route);
                 }
                 throw e;
             }
-            trace.route = match.template();
+            trace.route(match.template());
             int session = match.names().indexOf(SESSION_ID);
             if (session >= 0) {
                 trace.fingerprint = fingerprinter.apply(match.params().get(session));
             }
             if (hasBody(exchange)) {
-                BodyReader.read(exchange, readTimeout, (ex, body) -> prepare(ex, trace, match, body),
-                        (ex, failure, cause) -> bodyFailed(ex, trace, failure, cause));
+                BodyReader.read(exchange, readTimeout, (ex, body) -> {
+                    try (Scope ignored = trace.span.makeCurrent()) {
+                        prepare(ex, trace, match, body);
+                    }
+                }, (ex, failure, cause) -> {
+                    try (Scope ignored = trace.span.makeCurrent()) {
+                        bodyFailed(ex, trace, failure, cause);
+                    }
+                });
             } else {
                 prepare(exchange, trace, match, NO_BODY);
             }
@@ -116,7 +154,7 @@ final class ApiHandler implements HttpHandler {
         try {
             Router.Work work = match.route().prepare(new Router.Request(exchange, match.params(), body));
             exchange.dispatch((HttpHandler) dispatched -> {
-                try {
+                try (Scope ignored = trace.span.makeCurrent()) {
                     if (work instanceof Router.LaterWork later) {
                         answerLater(dispatched, trace, later.start(dispatched));
                     } else {
@@ -137,10 +175,15 @@ final class ApiHandler implements HttpHandler {
      */
     private void answerLater(HttpServerExchange exchange, Trace trace, CompletionStage<Router.Answer> answer) {
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> answer.whenComplete((done, failure) -> {
-            Runnable write = failure == null
+            Runnable answerIt = failure == null
                     ? () -> done.write(exchange)
                     : () -> fail(exchange, trace, failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure);
+            Runnable write = () -> {
+                try (Scope ignored = trace.span.makeCurrent()) {
+                    answerIt.run();
+                }
+            };
             try {
                 exchange.getIoThread().execute(write);
             } catch (RuntimeException e) {
@@ -220,9 +263,16 @@ final class ApiHandler implements HttpHandler {
 
     /** Maps a failure to its answer; runs on the IO thread or on a worker. */
     private void fail(HttpServerExchange exchange, Trace trace, Throwable e) {
+        try (Scope ignored = trace.span.makeCurrent()) {
+            failInSpan(exchange, trace, e);
+        }
+    }
+
+    private void failInSpan(HttpServerExchange exchange, Trace trace, Throwable e) {
         if (e instanceof HttpError http) {
             answer(exchange, trace, http.status(), http.code(), http.getMessage(), http.headers(), http.closeConnection());
         } else if (e instanceof DependencyUnavailableException unavailable) {
+            trace.span.dependencyUnavailable(unavailable.dependency());
             LOG.log(Level.WARNING, () -> "event=dependency_unavailable listener=" + listener + " route=" + trace.route
                     + " dependency=" + unavailable.dependency() + " error=\"" + LogFormat.oneLine(unavailable) + "\"");
             answer(exchange, trace, 503, ErrorCode.SERVICE_UNAVAILABLE.wireName(),
@@ -277,17 +327,18 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private void accessLog(HttpServerExchange exchange, Trace trace) {
-        accessLog(exchange, trace, System.nanoTime());
-    }
-
+    /** The access line, written inside the request's span (so it carries the trace id), which then ends. */
     private void accessLog(HttpServerExchange exchange, Trace trace, long ended) {
         long millis = (ended - trace.started) / 1_000_000;
-        String status = trace.outcome == null ? Integer.toString(exchange.getStatusCode()) : "-";
-        LOG.log(Level.INFO, () -> "event=http_request listener=" + listener + " method=" + exchange.getRequestMethod()
-                + " route=" + trace.route + (trace.fingerprint == null ? "" : " session_fingerprint=" + trace.fingerprint)
-                + " status=" + status + (trace.outcome == null ? "" : " outcome=" + trace.outcome)
-                + " duration_ms=" + millis);
+        String outcome = trace.outcome;
+        String status = outcome == null ? Integer.toString(exchange.getStatusCode()) : "-";
+        try (Scope ignored = trace.span.makeCurrent()) {
+            LOG.log(Level.INFO, () -> "event=http_request listener=" + listener + " method="
+                    + exchange.getRequestMethod() + " route=" + trace.route
+                    + (trace.fingerprint == null ? "" : " session_fingerprint=" + trace.fingerprint)
+                    + " status=" + status + (outcome == null ? "" : " outcome=" + outcome) + " duration_ms=" + millis);
+        }
+        trace.span.end(trace.started, ended, outcome == null ? exchange.getStatusCode() : -1, outcome);
     }
 
     private static byte[] sha256(String text) {

@@ -8,6 +8,7 @@ import io.authsession.redis.RedisAdapters;
 import io.authsession.redis.RedisSettings;
 import io.authsession.rest.RestClients;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -47,6 +48,7 @@ final class Assembly {
     private final List<Step> reachabilityChecks = new ArrayList<>();
     private final CodeHashKey codeHashKey;
     private RedisAdapters redis;
+    private RedisSettings redisSettings;
     private RestClients rest;
     private AuthSession auth;
 
@@ -73,11 +75,12 @@ final class Assembly {
 
     private void wire(ServerConfig config, Clock clock, Storage storage, OpenTelemetry telemetry, SecureRandom random) {
         RedisSettings settings = storage == Storage.EMBEDDED ? startDevRedis(config.redis()) : config.redis();
-        RedisAdapters adapters = RedisAdapters.create(settings, clock, config.runtimeDefaults());
+        RedisAdapters adapters = RedisAdapters.create(settings, clock, config.runtimeDefaults(), telemetry);
         redis = adapters;
+        redisSettings = settings;
         closers.push(new Step("redis", adapters::close));
-        UserDirectory users = userDirectory(config);
-        MailSender mail = mailSender(config);
+        UserDirectory users = userDirectory(config, telemetry);
+        MailSender mail = mailSender(config, telemetry);
 
         startupChecks.add(new Step("challenge_store", () -> adapters.challengeStore().ping()));
         startupChecks.add(new Step("session_store", () -> adapters.sessionStore().ping()));
@@ -120,7 +123,8 @@ final class Assembly {
         ThreadPoolExecutor delivery = new ThreadPoolExecutor(config.sendDeliveryThreads(),
                 config.sendDeliveryThreads(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("send-delivery"));
         delivery.allowCoreThreadTimeOut(true);
-        builder.sendAnswerTime(config.sendAnswerTime(), scheduler, delivery);
+        // Deliveries carry the span of the send that queued them: their Redis and REST calls are its children.
+        builder.sendAnswerTime(config.sendAnswerTime(), scheduler, Context.taskWrapping(delivery));
         closers.push(new Step("send_delivery", () -> {
             delivery.shutdown();
             scheduler.shutdown();
@@ -173,25 +177,25 @@ final class Assembly {
                 .build();
     }
 
-    private UserDirectory userDirectory(ServerConfig config) {
+    private UserDirectory userDirectory(ServerConfig config, OpenTelemetry telemetry) {
         if (config.userService().isEmpty()) {
             stubWarning("user_service");
             return new StubUserDirectory();
         }
-        return restClients(config).userDirectory().orElseThrow();
+        return restClients(config, telemetry).userDirectory().orElseThrow();
     }
 
-    private MailSender mailSender(ServerConfig config) {
+    private MailSender mailSender(ServerConfig config, OpenTelemetry telemetry) {
         if (config.mailService().isEmpty()) {
             stubWarning("mail_service");
             return new StubMailSender();
         }
-        return restClients(config).mailSender().orElseThrow();
+        return restClients(config, telemetry).mailSender().orElseThrow();
     }
 
-    private RestClients restClients(ServerConfig config) {
+    private RestClients restClients(ServerConfig config, OpenTelemetry telemetry) {
         if (rest == null) {
-            RestClients.Builder builder = RestClients.builder();
+            RestClients.Builder builder = RestClients.builder().openTelemetry(telemetry);
             config.userService().ifPresent(service -> builder.userServiceBaseUrl(service.baseUrl())
                     .userServiceRequestTimeout(service.requestTimeout()));
             config.mailService().ifPresent(service -> builder.mailServiceBaseUrl(service.baseUrl())
@@ -214,6 +218,11 @@ final class Assembly {
 
     RedisAdapters redis() {
         return redis;
+    }
+
+    /** The Redis settings in use: the configured ones, or the embedded Redis's in {@code --dev}. */
+    RedisSettings redisSettings() {
+        return redisSettings;
     }
 
     CodeHashKey codeHashKey() {

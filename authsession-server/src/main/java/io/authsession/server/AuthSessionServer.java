@@ -46,7 +46,11 @@ final class AuthSessionServer implements AutoCloseable {
     static AuthSessionServer start(ServerConfig config, Map<String, String> env, Clock clock) throws StartupException {
         ServerTelemetry telemetry;
         try {
-            telemetry = ServerTelemetry.fromEnvironment(env);
+            // Port 0 picks a free port, which can never be the Prometheus one.
+            java.util.Set<Integer> listenerPorts = new java.util.HashSet<>(java.util.List.of(
+                    config.publicAddress().port(), config.internalAddress().port()));
+            listenerPorts.remove(0);
+            telemetry = ServerTelemetry.fromEnvironment(env, listenerPorts);
         } catch (RuntimeException e) {
             // For example an OTEL_* value the SDK does not know: one line naming the component, exit 1.
             throw new StartupException("telemetry", e);
@@ -76,7 +80,7 @@ final class AuthSessionServer implements AutoCloseable {
         config.unknownVariables().forEach(name -> LOG.log(Level.WARNING,
                 () -> "event=unknown_variable variable=" + name + " warning=\"not an authsession setting; ignored\""));
         if (telemetry.enabled()) {
-            LOG.log(Level.INFO, "event=telemetry_enabled source=OTEL_variables");
+            LOG.log(Level.INFO, () -> "event=telemetry_enabled source=OTEL_variables " + telemetry.description());
         }
         assembly = Assembly.build(config, clock, config.dev() ? Assembly.Storage.EMBEDDED : Assembly.Storage.CONFIGURED,
                 telemetry.openTelemetry());
@@ -94,9 +98,12 @@ final class AuthSessionServer implements AutoCloseable {
         CodeHashKey codeHashKey = assembly.codeHashKey();
         HttpLimits limits = httpLimits();
         publicListener = listen("public", config.publicAddress(), limits, new ApiHandler("public",
-                PublicApi.router(auth), Optional.empty(), codeHashKey::fingerprintOf, limits.readTimeout()));
+                PublicApi.router(auth), Optional.empty(), codeHashKey::fingerprintOf, limits.readTimeout(),
+                telemetry.openTelemetry()));
         internalListener = listen("internal", config.internalAddress(), limits, new ApiHandler("internal",
-                InternalApi.router(auth), config.internalApiToken(), codeHashKey::fingerprintOf, limits.readTimeout()));
+                InternalApi.router(auth), config.internalApiToken(), codeHashKey::fingerprintOf, limits.readTimeout(),
+                telemetry.openTelemetry()));
+        LOG.log(Level.INFO, () -> ConfigLine.of(config, assembly.redisSettings(), codeHashKey, telemetry.description()));
         if (config.internalApiToken().isEmpty()) {
             LOG.log(Level.WARNING, () -> "event=internal_api_open warning=\"" + ServerConfig.INTERNAL_API_TOKEN
                     + " is not set: the internal listener answers without authentication; keep it on a trusted network\"");

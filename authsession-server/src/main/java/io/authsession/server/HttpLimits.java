@@ -21,11 +21,13 @@ record HttpLimits(
     static final int DEFAULT_MAX_CONNECTIONS = 1000;
     static final int MAX_MAX_CONNECTIONS = 1_000_000;
     /**
-     * The worker pool of each listener: as many threads as the Redis pool has connections by default
-     * ({@code AUTHSESSION_REDIS_POOL_SIZE}, 16). A request holds a Redis connection for most of its work, so more
-     * workers would only queue inside the pool; fewer would leave connections idle while a REST call is slow.
+     * The worker pool of each listener, chosen from measurement (docs/performance.md, "Server CPU and memory"). A
+     * request holds its worker while it waits on Redis and, for a confirm (or an untimed send), on the user and mail
+     * services, so the pool bounds throughput at workers / dependency latency: with services answering in 5 ms, 32
+     * workers did 1.8 times the sends and logins of 16, and 8 half of 16. With instant services the work is
+     * CPU-bound and fewer threads win, but only by 0-10% for 16 against 32 (64 lost a little more).
      */
-    static final int DEFAULT_WORKER_THREADS = 16;
+    static final int DEFAULT_WORKER_THREADS = 32;
     /** File descriptors kept for everything that is not a client connection: Redis, HTTP clients, jars, logs. */
     static final int RESERVED_FILE_DESCRIPTORS = 256;
 

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Starts authsession from the environment ({@code docs/configuration.md}); {@code --dev} runs it with an embedded
- * Redis and stub user and mail services. Exit status: 0 after a clean shutdown, 1 when startup failed, 2 for an
- * invalid configuration or command line.
+ * Redis and stub user and mail services; {@code --version} prints the version and exits. Exit status: 0 after a clean
+ * shutdown, 1 when startup failed, 2 for an invalid configuration or command line.
  */
 public final class Main {
     static {
@@ -24,14 +24,24 @@ public final class Main {
             io.authsession.server.admin.AdminCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        LogFormat.install();
         List<String> arguments = List.of(args);
+        if (arguments.equals(List.of("--version"))) {
+            System.out.println("authsession " + Version.current());
+            return;
+        }
+        Map<String, String> env = System.getenv();
+        try {
+            LogFormat.install(LogFormat.level(env));
+        } catch (InvalidConfigurationException e) {
+            System.err.println("authsession: invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (!arguments.stream().allMatch("--dev"::equals)) {
-            System.err.println("usage: java -jar authsession-server.jar [--dev]");
+            System.err.println("usage: java -jar authsession-server.jar [--dev | --version | admin <command>]");
             System.exit(2);
         }
         boolean dev = arguments.contains("--dev");
-        Map<String, String> env = System.getenv();
         ServerConfig config;
         try {
             config = ServerConfig.fromEnvironment(env, dev);

@@ -63,7 +63,7 @@ class ProcessLifecycleTest {
     void unknownArgument() throws Exception {
         try (ServerProcess server = ServerProcess.fromClasspath(environment(), "--prod")) {
             assertThat(server.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
-            assertThat(server.stderr()).containsExactly("usage: java -jar authsession-server.jar [--dev]");
+            assertThat(server.stderr()).containsExactly("usage: java -jar authsession-server.jar [--dev | --version | admin <command>]");
         }
     }
 

@@ -67,6 +67,30 @@ class TelemetryTest {
     }
 
     @Test
+    @DisplayName("each use case records its duration, with error.type on failure and none on success")
+    void useCaseDurations() {
+        String id = f.auth().sendEmailCode(EMAIL);
+        outcomeOf(() -> f.auth().confirmEmailCode(ConfirmRequest.of(id, f.lastCodeFor(EMAIL).equals("000000")
+                ? "000001" : "000000")));
+        f.auth().listSessions("nobody", Optional.empty());
+
+        java.util.List<io.opentelemetry.sdk.metrics.data.HistogramPointData> points = metrics.collectAllMetrics()
+                .stream().filter(m -> m.getName().equals("authsession.use_case.duration"))
+                .peek(m -> assertThat(m.getUnit()).isEqualTo("s"))
+                .flatMap(m -> m.getHistogramData().getPoints().stream()).toList();
+        AttributeKey<String> useCase = AttributeKey.stringKey("authsession.use_case");
+        AttributeKey<String> errorType = AttributeKey.stringKey("error.type");
+        assertThat(points).anySatisfy(p -> {
+            assertThat(p.getAttributes().get(useCase)).isEqualTo("send_email_code");
+            assertThat(p.getAttributes().get(errorType)).isNull();
+        }).anySatisfy(p -> {
+            assertThat(p.getAttributes().get(useCase)).isEqualTo("confirm_email_code");
+            assertThat(p.getAttributes().get(errorType)).isEqualTo("invalid_code");
+        }).anySatisfy(p -> assertThat(p.getAttributes().get(useCase)).isEqualTo("list_sessions"))
+                .allSatisfy(p -> assertThat(p.getCount()).isEqualTo(1));
+    }
+
+    @Test
     @DisplayName("confirms are counted by outcome")
     void confirms() {
         String id = f.auth().sendEmailCode(EMAIL);
