@@ -136,30 +136,36 @@ public final class RedisAdapters implements AutoCloseable {
     }
 
     /**
-     * The server's {@code maxmemory-policy} when it may evict keys without a TTL ({@code allkeys-*}): active sessions
-     * have none, so such a policy can silently log users out. Empty when every primary's policy is safe or cannot be
-     * read. On a cluster: the first such policy of {@link #evictingMaxmemoryPolicies()}.
+     * The server's {@code maxmemory-policy} when it may evict authsession's keys: any policy but {@code noeviction}
+     * under a {@code maxmemory} limit. {@code allkeys-*} evicts sessions without a lifetime; {@code volatile-*} evicts
+     * every key with a TTL, which with a session lifetime in force is every session, and always the failed-guess
+     * windows (an evicted window resets an address's budget). Empty when no primary may evict. On a cluster: the
+     * first such policy of {@link #evictingMaxmemoryPolicies()}.
      */
     public Optional<String> evictingMaxmemoryPolicy() {
         return evictingMaxmemoryPolicies().values().stream().findFirst();
     }
 
     /**
-     * Each primary ({@code host:port}) whose {@code maxmemory-policy} may evict keys without a TTL, with the policy;
-     * empty when none does. Every primary of a cluster is asked, since each applies its own configuration.
+     * Each primary ({@code host:port}) whose {@code maxmemory-policy} may evict keys (see
+     * {@link #evictingMaxmemoryPolicy()}), with the policy; empty when none does. Without a {@code maxmemory} limit
+     * Redis never evicts, whatever the policy. Every primary of a cluster is asked, since each applies its own configuration.
      *
      * @throws DependencyUnavailableException when a primary cannot be asked
      */
     public Map<String, String> evictingMaxmemoryPolicies() {
         Map<String, String> evicting = new LinkedHashMap<>();
-        commands.onEveryPrimary("read memory info", jedis -> jedis.info("memory")).forEach((node, memory) ->
-                memory.lines()
-                        .filter(line -> line.startsWith("maxmemory_policy:"))
-                        .map(line -> line.substring("maxmemory_policy:".length()).strip())
-                        .filter(policy -> policy.startsWith("allkeys-"))
-                        .findFirst()
-                        .ifPresent(policy -> evicting.put(node, policy)));
+        commands.onEveryPrimary("read memory info", jedis -> jedis.info("memory")).forEach((node, memory) -> {
+            Optional<String> policy = infoField(memory, "maxmemory_policy");
+            boolean limited = infoField(memory, "maxmemory").filter(limit -> !limit.equals("0")).isPresent();
+            policy.filter(name -> limited && !name.equals("noeviction")).ifPresent(name -> evicting.put(node, name));
+        });
         return evicting;
+    }
+
+    private static Optional<String> infoField(String info, String field) {
+        return info.lines().filter(line -> line.startsWith(field + ":"))
+                .map(line -> line.substring(field.length() + 1).strip()).findFirst();
     }
 
     /**

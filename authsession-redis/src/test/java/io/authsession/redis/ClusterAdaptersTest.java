@@ -96,12 +96,14 @@ class ClusterAdaptersTest {
         RedisEndpoint primary = cluster.primaries().get(1);
         try (RespClient client = cluster.connect(primary)) {
             client.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+            client.call("CONFIG", "SET", "maxmemory", "1gb");
             try {
                 assertThat(adapters.evictingMaxmemoryPolicies()).containsExactlyEntriesOf(
                         java.util.Map.of(primary.toString(), "allkeys-lru"));
                 assertThat(adapters.evictingMaxmemoryPolicy()).contains("allkeys-lru");
             } finally {
                 client.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+                client.call("CONFIG", "SET", "maxmemory", "0");
             }
         }
         assertThat(adapters.evictingMaxmemoryPolicies()).isEmpty();

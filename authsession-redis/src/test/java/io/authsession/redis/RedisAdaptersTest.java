@@ -247,19 +247,27 @@ class RedisAdaptersTest {
     }
 
     @Test
-    @DisplayName("an evicting maxmemory policy that can drop sessions is reported by name")
+    @DisplayName("any maxmemory policy but noeviction is reported by name, once Redis has a memory limit")
     void evictionPolicy() {
         assumeTrue(keyspace.server.isPrivate(), "changes the server's configuration");
         RedisAdapters adapters = keyspace.adapters(clock);
         try (Jedis jedis = new Jedis(keyspace.server.host(), keyspace.server.port())) {
             String previous = jedis.configGet("maxmemory-policy").get("maxmemory-policy");
+            String previousLimit = jedis.configGet("maxmemory").get("maxmemory");
             try {
+                jedis.configSet("maxmemory", "0");
                 jedis.configSet("maxmemory-policy", "allkeys-lru");
+                assertThat(adapters.evictingMaxmemoryPolicy()).as("no limit: Redis never evicts").isEmpty();
+                jedis.configSet("maxmemory", "1gb");
                 assertThat(adapters.evictingMaxmemoryPolicy()).contains("allkeys-lru");
+                // Sessions with a lifetime and failed-guess windows have a TTL: volatile-* evicts them too.
                 jedis.configSet("maxmemory-policy", "volatile-lru");
+                assertThat(adapters.evictingMaxmemoryPolicy()).contains("volatile-lru");
+                jedis.configSet("maxmemory-policy", "noeviction");
                 assertThat(adapters.evictingMaxmemoryPolicy()).isEmpty();
             } finally {
                 jedis.configSet("maxmemory-policy", previous);
+                jedis.configSet("maxmemory", previousLimit);
             }
         }
     }

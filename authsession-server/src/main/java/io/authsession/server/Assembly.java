@@ -91,8 +91,8 @@ final class Assembly {
         // Every primary of a cluster has its own configuration: one line per primary that may evict.
         preparations.add(new Step("redis_eviction_policy", () -> adapters.evictingMaxmemoryPolicies()
                 .forEach((node, policy) -> LOG.log(Level.WARNING, () -> "event=redis_evicting_policy node=" + node
-                        + " maxmemory_policy=" + policy + " warning=\"Redis may evict active sessions (keys without"
-                        + " TTL): users are then silently logged out; use noeviction or a volatile-* policy\""))));
+                        + " maxmemory_policy=" + policy + " warning=\"Redis may evict sessions and failed-guess windows"
+                        + " under memory pressure: users are then silently logged out; use noeviction\""))));
         reachabilityChecks.add(new Step("user_service", users::ping));
         reachabilityChecks.add(new Step("mail_service", mail::ping));
 
