@@ -8,9 +8,8 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * {@code SCAN} over every node that holds authsession's keys, resumable from a {@link Cursor}. Today that is the one
- * Redis; on Redis Cluster it is each primary in turn ({@link Nodes} is the seam: a cluster client gives one entry per
- * primary), and the cursor names the node it stands on.
+ * {@code SCAN} over every node that holds authsession's keys, resumable from a {@link Cursor}: the one Redis, or on
+ * Redis Cluster each primary in turn ({@link #primaries}); the cursor names the node it stands on.
  */
 final class KeyWalk {
     /** The nodes of a deployment, and one {@code SCAN} call on one of them. */
@@ -20,17 +19,28 @@ final class KeyWalk {
         ScanResult<String> scan(int node, String cursor, ScanParams params);
     }
 
-    /** The one Redis of a standalone (or Sentinel-managed) deployment. */
-    static Nodes single(RedisCommands commands) {
+    /**
+     * The primaries of the deployment ({@link RedisCommands#primaries()}): the one Redis of a standalone server or a
+     * Sentinel group, each primary of a cluster in a stable order (by {@code host:port}), since a cluster answers
+     * {@code SCAN} per node. The list is asked again for every call, so a walk follows a Sentinel failover; after a
+     * cluster failover the promoted replica takes its old primary's place in the order only by chance, so a walk
+     * interrupted by one is best run again from the start (it changes nothing twice).
+     */
+    static Nodes primaries(RedisCommands commands) {
         return new Nodes() {
             @Override
             public int count() {
-                return 1;
+                return commands.primaries().size();
             }
 
             @Override
             public ScanResult<String> scan(int node, String cursor, ScanParams params) {
-                return commands.run("scan keys", client -> client.scan(cursor, params));
+                List<String> primaries = commands.primaries();
+                if (node >= primaries.size()) {
+                    throw new InvalidSettingException("resume", "the deployment has " + primaries.size()
+                            + " primaries now, the cursor names node " + node);
+                }
+                return commands.onPrimary("scan keys", primaries.get(node), jedis -> jedis.scan(cursor, params));
             }
         };
     }

@@ -38,7 +38,7 @@ public final class RedisMaintenance {
 
     RedisMaintenance(RedisCommands commands, RedisKeys keys, Clock clock, RedisSessionStore sessions,
             RedisProjectionPublisher publisher) {
-        this(commands, keys, clock, sessions, publisher, KeyWalk.single(commands));
+        this(commands, keys, clock, sessions, publisher, KeyWalk.primaries(commands));
     }
 
     RedisMaintenance(RedisCommands commands, RedisKeys keys, Clock clock, RedisSessionStore sessions,

@@ -35,12 +35,17 @@ import redis.clients.jedis.UnifiedJedis;
 class RedisMaintenanceTest {
     private static final Duration RETENTION = Duration.ofHours(720);
 
-    private final TestKeyspace keyspace = new TestKeyspace();
+    private final TestKeyspace keyspace = keyspace();
     private final RedisWiring w = new RedisWiring(keyspace);
     private final RedisMaintenance maintenance = w.redis.maintenance();
     private final RedisKeys keys = keyspace.keys();
     private final UnifiedJedis raw = keyspace.raw();
     private final RedisProjectionView gateway = new RedisProjectionView(raw, keys);
+
+    /** The Redis the walks run on: one server here, a cluster in {@link ClusterMaintenanceTest}. */
+    TestKeyspace keyspace() {
+        return new TestKeyspace();
+    }
 
     @AfterEach
     void close() throws Exception {
