@@ -251,7 +251,8 @@ final class KeyAudit {
                 }
                 case CONFIG -> found.addAll(checkSettings(key));
                 default -> {
-                    // the audit trail and the gateway stream: nothing to check but their type
+                    // the audit trail, the durable-write markers (a minute's TTL) and the gateway stream: nothing
+                    // to check but their type
                 }
             }
         }
@@ -269,7 +270,7 @@ final class KeyAudit {
         return switch (kind) {
             case SESSION, CHALLENGE, CONFIG -> "hash";
             case USER_ACTIVE, USER_REVOKED -> "zset";
-            case RESEND_WINDOW, FAILED_GUESSES, GATEWAY_SNAPSHOT -> "string";
+            case RESEND_WINDOW, FAILED_GUESSES, REPLICA_MARKER, GATEWAY_SNAPSHOT -> "string";
             case AUDIT, GATEWAY_STREAM -> "stream";
             case UNKNOWN -> null;
         };

@@ -368,13 +368,9 @@ final class RedisCommands {
         return new CommandObject<>(new CommandArguments(Protocol.Command.ASKING), BuilderFactory.STRING);
     }
 
-    /**
-     * The marker a durable write ends with: under authsession's prefix, in the slot of the write's first key (its
-     * hash tag), so that one cluster connection can write both.
-     */
+    /** The marker a durable write ends with ({@link RedisKeys#replicaMarker}). */
     String markerKey(String key) {
-        return RedisSettings.hashTagOf(key).map(tag -> keyPrefix + "{" + tag + "}:replicated")
-                .orElse(keyPrefix + "replicated");
+        return RedisKeys.replicaMarker(keyPrefix, key);
     }
 
     /** The calls grouped by the hash slot of their first key (one group outside cluster mode), in order. */

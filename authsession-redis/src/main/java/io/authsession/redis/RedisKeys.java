@@ -22,6 +22,7 @@ final class RedisKeys {
     private static final String USER_REVOKED = "user-revoked:";
     private static final String CONFIG = "config";
     private static final String AUDIT = "audit";
+    private static final String REPLICATED = "replicated";
 
     private final String prefix;
     private final String gatewaySessionPrefix;
@@ -89,6 +90,15 @@ final class RedisKeys {
         return gatewayStream;
     }
 
+    /**
+     * The marker a durable write ends with (docs/redis.md, *Durable revocations*): under the prefix, in the slot of
+     * the write's first key (its hash tag), so that one cluster connection can write both.
+     */
+    static String replicaMarker(String prefix, String key) {
+        return RedisSettings.hashTagOf(key).map(tag -> prefix + "{" + tag + "}:" + REPLICATED)
+                .orElse(prefix + REPLICATED);
+    }
+
     /** The operator's audit trail: a stream under the prefix (CONTRACT §10). */
     String audit() {
         return prefix + AUDIT;
@@ -97,7 +107,7 @@ final class RedisKeys {
     /** The kinds of key that {@link #parse} recognises. */
     enum Kind {
         SESSION, USER_ACTIVE, USER_REVOKED, CHALLENGE, RESEND_WINDOW, FAILED_GUESSES, CONFIG, AUDIT,
-        GATEWAY_SNAPSHOT, GATEWAY_STREAM, UNKNOWN
+        REPLICA_MARKER, GATEWAY_SNAPSHOT, GATEWAY_STREAM, UNKNOWN
     }
 
     /**
@@ -129,11 +139,17 @@ final class RedisKeys {
         if (rest.equals(AUDIT)) {
             return new Parsed(Kind.AUDIT, "");
         }
+        if (rest.equals(REPLICATED)) {
+            return new Parsed(Kind.REPLICA_MARKER, "");
+        }
         int close = rest.indexOf("}:");
         if (!rest.startsWith("{") || close < 0) {
             return Parsed.UNKNOWN;
         }
         String tail = rest.substring(close + 2);
+        if (tail.equals(REPLICATED) && close > 1) {
+            return new Parsed(Kind.REPLICA_MARKER, "");
+        }
         for (Kind kind : List.of(Kind.SESSION, Kind.USER_ACTIVE, Kind.USER_REVOKED, Kind.CHALLENGE,
                 Kind.RESEND_WINDOW, Kind.FAILED_GUESSES)) {
             String segment = segment(kind);

@@ -214,6 +214,7 @@ public final class RedisMaintenance {
         FAILED_GUESSES("failed-guess window"),
         CONFIG("runtime settings"),
         AUDIT("audit trail"),
+        REPLICA_MARKER("durable-write marker"),
         GATEWAY_SNAPSHOT("gateway snapshot"),
         GATEWAY_STREAM("gateway event stream"),
         UNKNOWN("unknown");

@@ -80,6 +80,25 @@ class DurableWritesTest {
         }
 
         @Test
+        @DisplayName("the markers of durable writes are part of the key layout: the audit counts them and finds"
+                + " nothing")
+        void markersAudited() {
+            RedisAdapters adapters = adapters(1);
+            DeviceSession session = newSession("u1");
+            adapters.sessionStore().create(session, 0, Duration.ofHours(1));
+            adapters.projectionPublisher().publish(SessionSnapshot.of(session, Duration.ofHours(1)));
+            adapters.sessionStore().revoke(session.id(), "logout", clock.instant(), Duration.ofHours(1));
+            adapters.projectionPublisher().publish(SessionSnapshot.of(adapters.sessionStore().find(session.id())
+                    .orElseThrow(), Duration.ofHours(1)));
+
+            RedisMaintenance.AuditReport report = adapters.maintenance().audit(new RedisMaintenance.AuditRequest(
+                    false, 50, Duration.ZERO, 20, Duration.ofHours(1), "audit_repair"), progress -> { });
+
+            assertThat(report.usage().get(RedisMaintenance.KeyKind.REPLICA_MARKER).keys()).isPositive();
+            assertThat(report.findings()).isEmpty();
+        }
+
+        @Test
         @DisplayName("with the replica hung, a revocation fails as unavailable within the ack timeout (with 0 it"
                 + " succeeds); once the replica is back, the retry succeeds and the replica holds it")
         void replicaHung() {

@@ -18,13 +18,16 @@ final class ConfigLine {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("version", Version.current());
         fields.put("dev", Boolean.toString(config.dev()));
-        fields.put("redis_mode", config.dev() ? "embedded" : "standalone");
-        fields.put("redis_address", redis.host() + ":" + redis.port());
+        fields.put("redis_mode", config.dev() ? "embedded" : redis.mode().wireName());
+        // The server, the sentinels or the cluster's seed nodes.
+        fields.put("redis_address", String.join(",", redis.startNodes().stream().map(Object::toString).toList()));
+        redis.sentinelMasterName().ifPresent(master -> fields.put("redis_sentinel_master", master));
         fields.put("redis_db", Integer.toString(redis.database()));
         fields.put("redis_tls", Boolean.toString(redis.tls()));
         fields.put("redis_user", redis.username().orElse("-"));
         fields.put("redis_password", redis.password().isPresent() ? "set" : "unset");
         fields.put("redis_pool_size", Integer.toString(redis.poolSize()));
+        fields.put("redis_min_replicas_ack", Integer.toString(redis.minReplicasAck()));
         fields.put("redis_key_prefix", redis.keyPrefix());
         fields.put("gateway_session_key_prefix", redis.gatewaySessionKeyPrefix());
         fields.put("gateway_session_events_stream", redis.gatewayEventsStream());

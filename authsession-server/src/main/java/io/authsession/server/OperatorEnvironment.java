@@ -105,12 +105,6 @@ public final class OperatorEnvironment {
         return config.revokedSessionRetention();
     }
 
-    /** Where Redis is and which names are used, for messages (no credential). */
-    public String redisDescription() {
-        return config.redis().host() + ":" + config.redis().port() + " db " + config.redis().database() + " prefix "
-                + config.redis().keyPrefix();
-    }
-
     /**
      * Builds the composition root on the system clock and checks, within the startup check timeout, that Redis
      * answers.
@@ -128,8 +122,8 @@ public final class OperatorEnvironment {
             throw e;
         } catch (Exception e) {
             connection.close();
-            throw new DependencyUnavailableException("redis", "no answer from " + config.redis().host() + ":"
-                    + config.redis().port() + ": " + LogFormat.oneLine(e), e);
+            throw new DependencyUnavailableException("redis", "no answer from " + config.redis().mode().wireName()
+                    + " " + config.redis().startNodes() + ": " + LogFormat.oneLine(e), e);
         }
     }
 

@@ -100,6 +100,20 @@ class ClusterServerTest {
     }
 
     @Test
+    @DisplayName("the event=config line names the cluster mode and its seed nodes")
+    void configLine() throws Exception {
+        Map<String, String> env = new HashMap<>(t.environment());
+        env.putAll(Topologies.cluster(namespace));
+        try (ServerProcess server = ServerProcess.fromClasspath(env)) {
+            String line = server.awaitLine("event=config", Duration.ofSeconds(60));
+            assertThat(line).contains(" redis_mode=cluster ",
+                    " redis_address=" + env.get("AUTHSESSION_REDIS_ADDR") + " ", " redis_min_replicas_ack=0 ");
+            server.signal("TERM");
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    @Test
     @DisplayName("gateway names without a common hash tag: the process exits 2 before anything starts, with one line"
             + " naming both variables")
     void untaggedGatewayNames() throws Exception {
