@@ -105,6 +105,11 @@ public final class OperatorEnvironment {
         return config.revokedSessionRetention();
     }
 
+    /** The version of this build, as {@code java -jar authsession-server.jar --version} prints it. */
+    public static String version() {
+        return Version.current();
+    }
+
     /**
      * Builds the composition root on the system clock and checks, within the startup check timeout, that Redis
      * answers.

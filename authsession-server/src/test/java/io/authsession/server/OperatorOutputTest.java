@@ -55,13 +55,18 @@ class OperatorOutputTest {
     }
 
     @Test
-    @DisplayName("--version prints the version of the build and exits 0")
+    @DisplayName("--version (and admin --version) prints the version of the build and exits 0")
     void version() throws Exception {
         try (ServerProcess process = ServerProcess.fromClasspath(Map.of(), "--version")) {
             assertThat(process.awaitExit(Duration.ofSeconds(30))).isZero();
             assertThat(Version.current()).matches("\\d+\\.\\d+\\.\\d+([-.][0-9A-Za-z.-]+)?");
             assertThat(process.stdout()).containsExactly("authsession " + Version.current());
             assertThat(process.stderr()).isEmpty();
+        }
+        try (ServerProcess admin = ServerProcess.fromClasspath(Map.of(), "admin", "--version")) {
+            assertThat(admin.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(admin.stdout()).as("the operator command line says the same").containsExactly("authsession "
+                    + Version.current());
         }
     }
 

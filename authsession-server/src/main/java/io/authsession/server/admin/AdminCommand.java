@@ -52,8 +52,7 @@ public final class AdminCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = AdminCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"authsession " + (version == null ? "development build" : version)};
+            return new String[] {"authsession " + OperatorEnvironment.version()};
         }
     }
 
