@@ -81,7 +81,6 @@ class AdminJarIT {
     private Ran run(String... args) throws Exception {
         try (ServerProcess process = admin(args)) {
             int exit = process.awaitExit(Duration.ofSeconds(60));
-            Thread.sleep(50); // the output readers finish their last line
             return new Ran(exit, String.join("\n", process.stdout()), String.join("\n", process.stderr()));
         }
     }
@@ -162,7 +161,6 @@ class AdminJarIT {
             }
             process.signal("INT");
             int exit = process.awaitExit(Duration.ofSeconds(60));
-            Thread.sleep(50);
             first = new Ran(exit, String.join("\n", process.stdout()), String.join("\n", process.stderr()));
         }
         assertThat(first.exit()).as(first.out() + first.err()).isEqualTo(130);

@@ -22,11 +22,13 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final Thread stdoutReader;
+    private final Thread stderrReader;
 
     private ServerProcess(Process process) {
         this.process = process;
-        follow(process.getInputStream(), stdout);
-        follow(process.getErrorStream(), stderr);
+        stdoutReader = follow(process.getInputStream(), stdout);
+        stderrReader = follow(process.getErrorStream(), stderr);
     }
 
     /** Runs {@code Main} from the test class path (the classes under test). */
@@ -67,7 +69,7 @@ final class ServerProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static void follow(java.io.InputStream stream, List<String> lines) {
+    private static Thread follow(java.io.InputStream stream, List<String> lines) {
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 String line;
@@ -80,6 +82,16 @@ final class ServerProcess implements AutoCloseable {
         }, "server-output");
         reader.setDaemon(true);
         reader.start();
+        return reader;
+    }
+
+    /**
+     * Once the process ended: waits until both outputs were read to their end, so that its last lines are there.
+     * Bounded, since a child the process left running could hold the pipes open.
+     */
+    private void awaitOutputEnd() throws InterruptedException {
+        stdoutReader.join(5_000);
+        stderrReader.join(5_000);
     }
 
     /** Waits for a line of standard output containing {@code text}. */
@@ -91,7 +103,7 @@ final class ServerProcess implements AutoCloseable {
                 return line.get();
             }
             if (!process.isAlive() && stdout.stream().noneMatch(l -> l.contains(text))) {
-                Thread.sleep(100);
+                awaitOutputEnd();
                 return stdout.stream().filter(l -> l.contains(text)).findFirst().orElseThrow(() -> new AssertionError(
                         "process ended (" + process.exitValue() + ") without '" + text + "':\n" + output()));
             }
@@ -114,11 +126,12 @@ final class ServerProcess implements AutoCloseable {
         new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
     }
 
-    /** Waits for the exit status. */
+    /** Waits for the exit status, and for the output up to the end. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("still running after " + timeout + ":\n" + output());
         }
+        awaitOutputEnd();
         return process.exitValue();
     }
 
