@@ -3,6 +3,8 @@ package io.authsession.server;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts authsession from the environment ({@code docs/configuration.md}); {@code --dev} runs it with an embedded
@@ -54,21 +56,30 @@ public final class Main {
             LOG.log(Level.WARNING, "event=dev_mode warning=\"embedded Redis and stub user and mail services: for a"
                     + " developer's machine only\"");
         }
-        AuthSessionServer server;
-        try {
-            server = AuthSessionServer.start(config, env);
-        } catch (StartupException e) {
-            LOG.log(Level.ERROR, () -> "event=startup_failed component=" + e.component() + " error=\""
-                    + LogFormat.oneLine(e.getCause()) + "\"");
-            LogFormat.flush();
-            System.exit(1);
-            return;
-        }
+        // Registered before anything starts: a signal that arrives the moment the listener lines are out (or while
+        // they are being opened) must find the hook, which then waits for the start to end and stops what started.
+        CompletableFuture<Optional<AuthSessionServer>> started = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            Optional<AuthSessionServer> server = started.join();
+            if (server.isEmpty()) {
+                return; // startup failed: its exit status 1 stands
+            }
+            server.get().close();
             LogFormat.flush();
             // SIGTERM and SIGINT otherwise end the JVM with 143 and 130; a clean shutdown is a success.
             Runtime.getRuntime().halt(0);
         }, "authsession-shutdown"));
+        try {
+            started.complete(Optional.of(AuthSessionServer.start(config, env)));
+        } catch (StartupException e) {
+            started.complete(Optional.empty());
+            LOG.log(Level.ERROR, () -> "event=startup_failed component=" + e.component() + " error=\""
+                    + LogFormat.oneLine(e.getCause()) + "\"");
+            LogFormat.flush();
+            System.exit(1);
+        } catch (RuntimeException | Error e) {
+            started.complete(Optional.empty());
+            throw e;
+        }
     }
 }

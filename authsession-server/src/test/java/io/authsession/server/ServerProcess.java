@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,6 +120,21 @@ final class ServerProcess implements AutoCloseable {
             throw new AssertionError("unexpected listener line");
         }
         return Integer.parseInt(matcher.group(2));
+    }
+
+    /**
+     * Whether this JVM, and so every process it starts, has {@code SIGINT} ignored: the build was started as a
+     * background job of a non-interactive shell ({@code cmd &}), which ignores it, and a JVM keeps an ignored signal
+     * ignored. A Ctrl-C test cannot run then; on Linux, {@code /proc/self/status} says so.
+     */
+    static boolean interruptIgnored() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(line -> line.startsWith("SigIgn:"))
+                    .anyMatch(line -> (Long.parseLong(line.substring("SigIgn:".length()).strip(), 16) & 0x2) != 0);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Sends a signal, as an orchestrator would ({@code TERM}, {@code INT}). */
