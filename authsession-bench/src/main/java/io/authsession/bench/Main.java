@@ -182,8 +182,10 @@ public final class Main {
         if (options.sections().contains("logout")) {
             try {
                 progress("logout: mass logout of " + options.logoutUsers() + " users");
+                // The last server given: in an A/B run (--server=before --server=after) the build under test.
+                List<ServerVariant> servers = options.servers();
                 report.logout = new MassLogoutBenchmark().run(redis, new MassLogoutBenchmark.Settings(
-                        options.servers().get(0).jar(), options.logoutUsers(), options.logoutLoginRate(),
+                        servers.get(servers.size() - 1).jar(), options.logoutUsers(), options.logoutLoginRate(),
                         Duration.ofSeconds(options.quick() ? 5 : 10), options.logoutBatch(), options.logoutPause(),
                         Path.of("authsession-bench", "target", "logout")));
             } catch (Exception e) {
