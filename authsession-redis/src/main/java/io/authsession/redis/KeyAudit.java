@@ -108,26 +108,26 @@ final class KeyAudit {
         List<Found> found = new ArrayList<>();
         walk.walk(Cursor.START, keys.everyKeyPattern(), request.batch(), page -> {
             List<String> own = new ArrayList<>();
-            for (String key : page.keys()) {
+            for (String key : page.names()) {
                 Kind kind = keys.parse(key).kind();
                 if (kind != Kind.GATEWAY_SNAPSHOT && kind != Kind.GATEWAY_STREAM) {
                     own.add(key);
                 }
             }
             found.addAll(check(own, run, request));
-            run.scanned += page.keys().size();
+            run.scanned += page.names().size();
             scanned.accept(run.scanned);
             return pause(request.pause());
         });
         walk.walk(Cursor.START, keys.everySnapshotPattern(), request.batch(), page -> {
             List<String> snapshots = new ArrayList<>();
-            for (String key : page.keys()) {
+            for (String key : page.names()) {
                 if (keys.parse(key).kind() == Kind.GATEWAY_SNAPSHOT) {
                     snapshots.add(key);
                 }
             }
             found.addAll(check(snapshots, run, request));
-            run.scanned += page.keys().size();
+            run.scanned += page.names().size();
             scanned.accept(run.scanned);
             return pause(request.pause());
         });

@@ -90,8 +90,8 @@ final class KeyWalk {
         }
     }
 
-    /** One {@code SCAN} reply: the keys it named and where the walk stands after it. */
-    record Page(List<String> keys, Cursor next) {}
+    /** One {@code SCAN} reply (never {@code KEYS}): the key names it gave and where the walk stands after it. */
+    record Page(List<String> names, Cursor next) {}
 
     private final Nodes nodes;
 

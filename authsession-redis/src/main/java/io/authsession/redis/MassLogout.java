@@ -173,8 +173,8 @@ final class MassLogout {
     }
 
     private List<String> userIds(Page page) {
-        List<String> users = new ArrayList<>(page.keys().size());
-        for (String key : page.keys()) {
+        List<String> users = new ArrayList<>(page.names().size());
+        for (String key : page.names()) {
             Parsed parsed = keys.parse(key);
             if (parsed.kind() == Kind.USER_ACTIVE) {
                 users.add(parsed.id());

@@ -215,34 +215,27 @@ final class RedisCommands {
      */
     <T> T onPrimary(String operation, String primary, Function<Jedis, T> call) {
         listener.roundTrip(operation, 1);
-        return tracing.trace(operation, 1, () -> retryingBroken(operation, () -> {
-            Pool<Connection> pool = topology.primaries().get(primary);
-            if (pool == null) {
-                throw new DependencyUnavailableException(DEPENDENCY, operation + " failed: " + primary
-                        + " is not a primary now (" + topology.primaries().keySet() + ")");
-            }
-            try (Jedis jedis = new Jedis(pool.getResource())) {
-                return call.apply(jedis);
-            }
-        }));
+        return tracing.trace(operation, 1, () -> retryingBroken(operation, () -> callOn(operation, primary, call)));
     }
 
-    /** {@code call} on each primary in turn, by node; see {@link #onPrimary}. */
+    /** {@code call} on each primary in turn, by node; see {@link #onPrimary}. Callers report their round trips. */
     <T> Map<String, T> onEveryPrimary(String operation, Function<Jedis, T> call) {
         Map<String, T> results = new LinkedHashMap<>();
         for (String primary : primaries()) {
-            results.put(primary, retryingBroken(operation, () -> {
-                Pool<Connection> pool = topology.primaries().get(primary);
-                if (pool == null) {
-                    throw new DependencyUnavailableException(DEPENDENCY, operation + " failed: " + primary
-                            + " is no longer a primary");
-                }
-                try (Jedis jedis = new Jedis(pool.getResource())) {
-                    return call.apply(jedis);
-                }
-            }));
+            results.put(primary, retryingBroken(operation, () -> callOn(operation, primary, call)));
         }
         return results;
+    }
+
+    private <T> T callOn(String operation, String primary, Function<Jedis, T> call) {
+        Pool<Connection> pool = topology.primaries().get(primary);
+        if (pool == null) {
+            throw new DependencyUnavailableException(DEPENDENCY, operation + " failed: " + primary
+                    + " is not a primary now (" + topology.primaries().keySet() + ")");
+        }
+        try (Jedis jedis = new Jedis(pool.getResource())) {
+            return call.apply(jedis);
+        }
     }
 
     /**

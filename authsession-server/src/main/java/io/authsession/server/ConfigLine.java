@@ -5,6 +5,7 @@ import io.authsession.core.domain.DurationFormat;
 import io.authsession.redis.RedisSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The {@code event=config} line logged after the listener lines (CONTRACT §8): the effective settings an operator
@@ -20,7 +21,7 @@ final class ConfigLine {
         fields.put("dev", Boolean.toString(config.dev()));
         fields.put("redis_mode", config.dev() ? "embedded" : redis.mode().wireName());
         // The server, the sentinels or the cluster's seed nodes.
-        fields.put("redis_address", String.join(",", redis.startNodes().stream().map(Object::toString).toList()));
+        fields.put("redis_address", redis.startNodes().stream().map(Object::toString).collect(Collectors.joining(",")));
         redis.sentinelMasterName().ifPresent(master -> fields.put("redis_sentinel_master", master));
         fields.put("redis_db", Integer.toString(redis.database()));
         fields.put("redis_tls", Boolean.toString(redis.tls()));
