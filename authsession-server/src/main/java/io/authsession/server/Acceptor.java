@@ -24,8 +24,12 @@ final class Acceptor implements ChannelListener<AcceptingChannel<StreamConnectio
     private static final System.Logger LOG = System.getLogger("io.authsession.server.http");
     private static final byte[] REFUSAL = Responses.rawErrorResponse(503, "Service Unavailable", "service_unavailable",
             "too many open connections; retry later");
-    /** Refusals waiting for their IO thread, each holding a descriptor, before accepting pauses. */
-    private static final int MAX_PENDING_REFUSALS = 64;
+    /**
+     * Sockets XNIO may hold open beyond the cap, refusals on their way out: past {@code maxConnections} plus these,
+     * XNIO stops accepting until connections close ({@link HttpListener} sets its high-water mark so), which bounds
+     * the descriptors a flood can take whatever the IO threads' timing.
+     */
+    static final int REFUSALS_IN_FLIGHT = 64;
 
     private final String listener;
     private final int maxConnections;
@@ -35,10 +39,6 @@ final class Acceptor implements ChannelListener<AcceptingChannel<StreamConnectio
     private final AtomicInteger count = new AtomicInteger();
     private final Object change = new Object();
     private volatile AcceptingChannel<StreamConnection> channel;
-    private final AtomicInteger pendingRefusals = new AtomicInteger();
-    /** Guards {@link #paused}: suspending and resuming are decided in one order, never crossed. */
-    private final Object pause = new Object();
-    private boolean paused;
     private long refused;
 
     Acceptor(String listener, int maxConnections, HttpOpenListener http) {
@@ -121,32 +121,13 @@ final class Acceptor implements ChannelListener<AcceptingChannel<StreamConnectio
 
     /**
      * A socket registered with a selector keeps its descriptor until that selector deregisters it, so a refusal is
-     * closed on the connection's own IO thread, where XNIO deregisters at once. Refusals waiting for their thread
-     * hold descriptors, so past {@value #MAX_PENDING_REFUSALS} of them accepting pauses until they are done.
+     * closed on the connection's own IO thread, where XNIO deregisters at once.
      */
     private void refuseOnItsThread(StreamConnection accepted) {
-        synchronized (pause) {
-            if (pendingRefusals.incrementAndGet() >= MAX_PENDING_REFUSALS && !paused) {
-                paused = true;
-                channel.suspendAccepts();
-            }
-        }
-        Runnable refusal = () -> {
-            try {
-                refuse(accepted);
-            } finally {
-                synchronized (pause) {
-                    if (pendingRefusals.decrementAndGet() <= MAX_PENDING_REFUSALS / 2 && paused) {
-                        paused = false;
-                        channel.resumeAccepts();
-                    }
-                }
-            }
-        };
         if (accepted.getIoThread() == org.xnio.XnioIoThread.currentThread()) {
-            refusal.run();
+            refuse(accepted);
         } else {
-            accepted.getIoThread().execute(refusal);
+            accepted.getIoThread().execute(() -> refuse(accepted));
         }
     }
 

@@ -87,6 +87,11 @@ final class HttpListener {
                             .set(Options.TCP_NODELAY, true)
                             .set(Options.REUSE_ADDRESSES, true)
                             .set(Options.BACKLOG, 1000)
+                            // Every accepted socket holds a descriptor until closed, refused ones too: XNIO counts
+                            // them and waits at this mark, so a flood never exhausts descriptors (HttpLimits).
+                            .set(Options.CONNECTION_HIGH_WATER, limits.maxConnections() + Acceptor.REFUSALS_IN_FLIGHT)
+                            .set(Options.CONNECTION_LOW_WATER,
+                                    limits.maxConnections() + Acceptor.REFUSALS_IN_FLIGHT / 2)
                             .getMap());
             acceptor.bind(server);
             server.resumeAccepts();
